@@ -1,0 +1,5 @@
+//! Placeholder: the probe is being written.
+fn main() {
+    eprintln!("wsoracle-probe runs only on Windows");
+    std::process::exit(2);
+}

@@ -1,0 +1,3 @@
+//! wsoracle: a simulator and test oracle for Windows sockets.
+pub use wsoracle_model as model;
+pub use wsoracle_scenario as scenario;
