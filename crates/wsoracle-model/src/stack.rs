@@ -1,0 +1,620 @@
+//! The process-level Winsock stack: start-up counting, the socket table, the environment
+//! conditions, and every call the model answers.
+//!
+//! Heads up: before changing a rule here, read `shared/spec/so_keepalive.md` (the seed page,
+//! clause by clause), `shared/evidence/windows-observed.md` and `docs/evidence-primary.md` (what
+//! real Windows does), and `docs/assumptions.md` (what the model chose where they are silent).
+//!
+//! The API follows one contract:
+//! - each Winsock call is a method named after it, taking the C arguments in their C shapes, and
+//!   returns an [`Outcome`];
+//! - a call first *decides* (a pure function of the state and the arguments, run under both
+//!   fidelities) and then *applies* the decision: a failed call changes nothing but the last
+//!   error and what Windows writes into the caller's memory;
+//! - socket state changes only in [`Stack::set_state`];
+//! - time passes only through `advance`.
+
+use crate::codes::{AddressFamily, IoctlCode, Protocol, SocketType, WsaError};
+use crate::outcome::{Answer, Misuse, Outcome, Reason, Ret, Written};
+use crate::provenance::{Fidelity, Rule};
+use crate::registry::Registry;
+use crate::rules;
+use crate::socket::{Peer, Socket, SocketHandle, SocketState};
+use crate::time::Instant;
+use crate::version::{threshold, WindowsVersion};
+
+/// The world a stack lives in. Everything the model knows about the machine comes in here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub version: WindowsVersion,
+    pub registry: Registry,
+    pub fidelity: Fidelity,
+}
+
+impl Config {
+    pub fn new(version: WindowsVersion) -> Self {
+        Config {
+            version,
+            registry: Registry::default(),
+            fidelity: Fidelity::Observed,
+        }
+    }
+
+    pub fn with_registry(self, registry: Registry) -> Self {
+        Config { registry, ..self }
+    }
+
+    pub fn with_fidelity(self, fidelity: Fidelity) -> Self {
+        Config { fidelity, ..self }
+    }
+}
+
+/// What a decision concluded, before anything is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict<A> {
+    Ok(A),
+    Fail(Reason),
+    NotModelled,
+}
+
+/// A pure decision: the verdict, what Windows writes into the caller's memory (on success or
+/// failure), and the rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Decision<A> {
+    pub verdict: Verdict<A>,
+    pub written: Written,
+    pub rule: &'static Rule,
+}
+
+impl<A> Decision<A> {
+    pub fn ok(action: A, rule: &'static Rule) -> Self {
+        Decision {
+            verdict: Verdict::Ok(action),
+            written: Written::NOTHING,
+            rule,
+        }
+    }
+
+    pub fn fail(reason: Reason, rule: &'static Rule) -> Self {
+        Decision {
+            verdict: Verdict::Fail(reason),
+            written: Written::NOTHING,
+            rule,
+        }
+    }
+
+    pub fn not_modelled(rule: &'static Rule) -> Self {
+        Decision {
+            verdict: Verdict::NotModelled,
+            written: Written::NOTHING,
+            rule,
+        }
+    }
+
+    pub fn writing(mut self, written: Written) -> Self {
+        self.written = written;
+        self
+    }
+
+    /// The observable answer of an `int`-returning call.
+    pub fn answer(&self) -> Answer {
+        let (ret, error) = match self.verdict {
+            Verdict::Ok(_) => (Ret::OK, Some(WsaError::NO_ERROR)),
+            Verdict::Fail(r) => (Ret::ERR, Some(r.error())),
+            Verdict::NotModelled => (Ret::NotModelled, None),
+        };
+        Answer {
+            ret,
+            error,
+            written: self.written,
+            rule: self.rule,
+        }
+    }
+}
+
+/// One entry of the socket table. The generation makes a stale handle miss after a close.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    generation: u32,
+    socket: Option<Socket>,
+}
+
+/// One process's Winsock state under a fixed [`Config`].
+#[derive(Clone, Debug)]
+pub struct Stack {
+    config: Config,
+    startup_count: u32,
+    slots: Vec<Slot>,
+    last_error: WsaError,
+    network_down: bool,
+    blocking_call: bool,
+    now: Instant,
+}
+
+impl Stack {
+    pub fn new(config: Config) -> Self {
+        Stack {
+            config,
+            startup_count: 0,
+            slots: Vec::new(),
+            last_error: WsaError::NO_ERROR,
+            network_down: false,
+            blocking_call: false,
+            now: Instant::ZERO,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn version(&self) -> WindowsVersion {
+        self.config.version
+    }
+
+    pub fn fidelity(&self) -> Fidelity {
+        self.config.fidelity
+    }
+
+    /// `WSAGetLastError()`.
+    pub fn last_error(&self) -> WsaError {
+        self.last_error
+    }
+
+    pub fn startup_count(&self) -> u32 {
+        self.startup_count
+    }
+
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// The socket a handle names, if it names one.
+    pub fn socket(&self, s: SocketHandle) -> Option<&Socket> {
+        self.lookup(s).map(|(_, sock)| sock)
+    }
+
+    /// Every open socket, in handle order.
+    pub fn sockets(&self) -> impl Iterator<Item = (SocketHandle, &Socket)> {
+        self.slots.iter().enumerate().filter_map(|(i, slot)| {
+            slot.socket
+                .as_ref()
+                .map(|s| (SocketHandle::issued(i as u32, slot.generation), s))
+        })
+    }
+
+    // ---- internal helpers -------------------------------------------------------------------
+
+    fn find(&self, s: SocketHandle) -> Option<usize> {
+        self.lookup(s).map(|(i, _)| i)
+    }
+
+    /// The slot index and the socket a handle names: `None` for a closed, never-issued or
+    /// foreign handle.
+    pub(crate) fn lookup(&self, s: SocketHandle) -> Option<(usize, &Socket)> {
+        let (i, generation) = s.slot()?;
+        let slot = self.slots.get(i)?;
+        if slot.generation != generation {
+            return None;
+        }
+        slot.socket.as_ref().map(|sock| (i, sock))
+    }
+
+    pub(crate) fn socket_mut(&mut self, i: usize) -> Option<&mut Socket> {
+        self.slots.get_mut(i).and_then(|s| s.socket.as_mut())
+    }
+
+    /// The one place a socket's state changes. A close empties the slot and bumps its
+    /// generation, so the old handle stops being a socket.
+    pub(crate) fn set_state(&mut self, i: usize, state: SocketState) {
+        let now = self.now.0;
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
+        if state == SocketState::Closed {
+            slot.socket = None;
+            slot.generation = slot.generation.wrapping_add(1);
+            return;
+        }
+        if let Some(sock) = slot.socket.as_mut() {
+            if state == SocketState::Connected && sock.state != SocketState::Connected {
+                // convention:timeline: the idle period starts at connection establishment.
+                sock.idle_since = now;
+                sock.probes_sent = 0;
+            }
+            sock.state = state;
+        }
+    }
+
+    fn insert(&mut self, socket: Socket) -> SocketHandle {
+        if let Some(i) = self.slots.iter().position(|s| s.socket.is_none()) {
+            let slot = &mut self.slots[i];
+            slot.socket = Some(socket);
+            return SocketHandle::issued(i as u32, slot.generation);
+        }
+        self.slots.push(Slot {
+            generation: 0,
+            socket: Some(socket),
+        });
+        SocketHandle::issued((self.slots.len() - 1) as u32, 0)
+    }
+
+    /// The checks every call that takes a socket makes first, in this order (assumption A03):
+    /// the version is in scope, the process has started Winsock, the network is up, and no
+    /// blocking call is in progress.
+    pub(crate) fn process_checks<A>(&self) -> Result<(), Decision<A>> {
+        if !self.config.version.at_least(threshold::WIN2000) {
+            return Err(Decision::not_modelled(&rules::BEFORE_WIN2000));
+        }
+        if self.startup_count == 0 {
+            return Err(Decision::fail(
+                Reason::NotInitialised,
+                &rules::NOT_INITIALISED,
+            ));
+        }
+        if self.network_down {
+            return Err(Decision::fail(Reason::NetworkDown, &rules::NETWORK_DOWN));
+        }
+        if self.blocking_call {
+            return Err(Decision::fail(
+                Reason::BlockingCallInProgress,
+                &rules::IN_PROGRESS,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Process checks, then the handle lookup (WSAENOTSOCK).
+    pub(crate) fn checks_and_lookup<A>(
+        &self,
+        s: SocketHandle,
+    ) -> Result<(usize, &Socket), Decision<A>> {
+        self.process_checks()?;
+        self.lookup(s)
+            .ok_or_else(|| Decision::fail(Reason::NotASocket, &rules::NOT_A_SOCKET))
+    }
+
+    /// Turns the decisions of both fidelities into the outcome, and records the last error.
+    /// Calls that do not set the last error (not modelled) leave it alone.
+    pub(crate) fn conclude<A>(&mut self, chosen: &Decision<A>, other: &Decision<A>) -> Outcome {
+        let answer = chosen.answer();
+        let alt = other.answer();
+        if let Some(e) = answer.error {
+            self.last_error = e;
+        }
+        Outcome {
+            ret: answer.ret,
+            error: answer.error,
+            written: answer.written,
+            rule: answer.rule,
+            fidelity: self.config.fidelity,
+            other: (!answer.same_observable(&alt)).then_some(alt),
+            completion: None,
+        }
+    }
+
+    /// For calls whose answer does not depend on fidelity.
+    pub(crate) fn conclude_same<A>(&mut self, d: &Decision<A>) -> Outcome {
+        self.conclude(d, d)
+    }
+
+    // ---- WSAStartup / WSACleanup -----------------------------------------------------------
+
+    /// `WSAStartup(wVersionRequested, &wsaData)`. Returns its error code; it does not set the
+    /// last error.
+    pub fn wsa_startup(&mut self, version_requested: u16) -> Outcome {
+        let major = version_requested & 0xff;
+        let (ret, rule) = if major == 0 {
+            (WsaError::WSAVERNOTSUPPORTED.0, &rules::STARTUP_VERSION)
+        } else {
+            self.startup_count = self.startup_count.saturating_add(1);
+            (0, &rules::STARTUP)
+        };
+        Outcome {
+            ret: Ret::Int(ret),
+            error: None,
+            written: Written::NOTHING,
+            rule,
+            fidelity: self.config.fidelity,
+            other: None,
+            completion: None,
+        }
+    }
+
+    /// `WSACleanup()`. The last one closes every socket (primary:P25).
+    pub fn wsa_cleanup(&mut self) -> Outcome {
+        let d: Decision<()> = if self.startup_count == 0 {
+            Decision::fail(Reason::NotInitialised, &rules::CLEANUP_NOT_STARTED)
+        } else {
+            Decision::ok((), &rules::CLEANUP)
+        };
+        if let Verdict::Ok(()) = d.verdict {
+            self.startup_count -= 1;
+            if self.startup_count == 0 {
+                for i in 0..self.slots.len() {
+                    if self.slots[i].socket.is_some() {
+                        self.set_state(i, SocketState::Closed);
+                    }
+                }
+            }
+        }
+        self.conclude_same(&d)
+    }
+
+    /// The environment from now on: a failed network subsystem, and a Winsock 1.1 blocking call
+    /// in progress in the process.
+    pub fn set_condition(&mut self, network_down: Option<bool>, blocking_call: Option<bool>) {
+        if let Some(v) = network_down {
+            self.network_down = v;
+        }
+        if let Some(v) = blocking_call {
+            self.blocking_call = v;
+        }
+    }
+
+    // ---- socket / closesocket / bind / listen / accept -------------------------------------
+
+    /// `socket(af, type, protocol)`. Only AF_INET/AF_INET6 TCP and UDP sockets are modelled.
+    pub fn socket_create(
+        &mut self,
+        af: AddressFamily,
+        ty: SocketType,
+        protocol: Protocol,
+    ) -> Outcome {
+        let d = self.decide_socket(af, ty, protocol);
+        let mut outcome = self.conclude_same(&d);
+        match d.verdict {
+            Verdict::Ok(()) => {
+                let h = self.insert(Socket::new(af, ty, protocol));
+                outcome.ret = Ret::Socket(h);
+            }
+            Verdict::Fail(_) => outcome.ret = Ret::Socket(SocketHandle::INVALID_SOCKET),
+            Verdict::NotModelled => {}
+        }
+        outcome
+    }
+
+    fn decide_socket(&self, af: AddressFamily, ty: SocketType, protocol: Protocol) -> Decision<()> {
+        if let Err(d) = self.process_checks::<()>() {
+            if let Verdict::Fail(Reason::NotInitialised) = d.verdict {
+                return Decision::fail(Reason::NotInitialised, &rules::SOCKET_NOT_INITIALISED);
+            }
+            return d;
+        }
+        let inet = af == AddressFamily::AF_INET || af == AddressFamily::AF_INET6;
+        let fits = match ty {
+            SocketType::SOCK_STREAM => {
+                protocol == Protocol::IPPROTO_DEFAULT || protocol == Protocol::IPPROTO_TCP
+            }
+            SocketType::SOCK_DGRAM => {
+                protocol == Protocol::IPPROTO_DEFAULT || protocol == Protocol::IPPROTO_UDP
+            }
+            _ => false,
+        };
+        if inet && fits {
+            Decision::ok((), &rules::SOCKET_CREATED)
+        } else {
+            Decision::not_modelled(&rules::SOCKET_NOT_MODELLED)
+        }
+    }
+
+    /// `closesocket(s)`.
+    pub fn closesocket(&mut self, s: SocketHandle) -> Outcome {
+        let d = match self.checks_and_lookup::<usize>(s) {
+            Ok((i, _)) => Decision::ok(i, &rules::CLOSESOCKET),
+            Err(d) => d,
+        };
+        let outcome = self.conclude_same(&d);
+        if let Verdict::Ok(i) = d.verdict {
+            self.set_state(i, SocketState::Closed);
+        }
+        outcome
+    }
+
+    /// `bind(s, addr, len)`. The address is not modelled.
+    pub fn bind(&mut self, s: SocketHandle) -> Outcome {
+        let d = match self.checks_and_lookup::<usize>(s) {
+            Err(d) => d,
+            Ok((i, sock)) if sock.state == SocketState::Created => Decision::ok(i, &rules::BIND),
+            Ok(_) => Decision::fail(Reason::InvalidArgument, &rules::BIND_AGAIN),
+        };
+        let outcome = self.conclude_same(&d);
+        if let Verdict::Ok(i) = d.verdict {
+            self.set_state(i, SocketState::Bound);
+        }
+        outcome
+    }
+
+    /// `listen(s, backlog)`.
+    pub fn listen(&mut self, s: SocketHandle) -> Outcome {
+        let d = match self.checks_and_lookup::<usize>(s) {
+            Err(d) => d,
+            Ok((i, sock)) => match sock.state {
+                _ if !sock.is_stream() => {
+                    Decision::fail(Reason::OperationNotSupported, &rules::LISTEN_DGRAM)
+                }
+                SocketState::Created => {
+                    Decision::fail(Reason::InvalidArgument, &rules::LISTEN_NOT_BOUND)
+                }
+                SocketState::Bound | SocketState::Listening => Decision::ok(i, &rules::LISTEN),
+                _ => Decision::fail(Reason::AlreadyConnected, &rules::LISTEN_CONNECTED),
+            },
+        };
+        let outcome = self.conclude_same(&d);
+        if let Verdict::Ok(i) = d.verdict {
+            self.set_state(i, SocketState::Listening);
+        }
+        outcome
+    }
+
+    /// A peer connects to a listening socket; the connection waits in the backlog. This is a
+    /// scenario action, not a Winsock call.
+    pub fn incoming(&mut self, s: SocketHandle) -> Result<&'static Rule, Misuse> {
+        let i = self
+            .find(s)
+            .ok_or(Misuse("`incoming` needs a socket the process owns"))?;
+        let sock = self
+            .socket_mut(i)
+            .ok_or(Misuse("`incoming` needs a socket the process owns"))?;
+        if sock.state != SocketState::Listening {
+            return Err(Misuse("`incoming` needs a listening socket"));
+        }
+        sock.backlog = sock.backlog.saturating_add(1);
+        Ok(&rules::INCOMING)
+    }
+
+    /// `accept(s, NULL, NULL)`. The accepted socket inherits the listener's options
+    /// (primary:P17).
+    pub fn accept(&mut self, s: SocketHandle) -> Result<Outcome, Misuse> {
+        let d = match self.checks_and_lookup::<(usize, Socket)>(s) {
+            Err(d) => d,
+            Ok((i, sock)) => {
+                if !sock.is_stream() {
+                    Decision::fail(Reason::OperationNotSupported, &rules::ACCEPT_DGRAM)
+                } else if sock.state != SocketState::Listening {
+                    Decision::fail(Reason::InvalidArgument, &rules::ACCEPT_NOT_LISTENING)
+                } else if sock.backlog == 0 && sock.non_blocking {
+                    Decision::fail(Reason::WouldBlock, &rules::ACCEPT_WOULDBLOCK)
+                } else if sock.backlog == 0 {
+                    return Err(Misuse(
+                        "a blocking accept with nothing waiting would block forever; add an `incoming` step first",
+                    ));
+                } else {
+                    Decision::ok((i, *sock), &rules::ACCEPT)
+                }
+            }
+        };
+        let mut outcome = self.conclude_same(&d);
+        match d.verdict {
+            Verdict::Ok((i, listener)) => {
+                if let Some(l) = self.socket_mut(i) {
+                    l.backlog -= 1;
+                }
+                let mut accepted = listener;
+                accepted.backlog = 0;
+                accepted.so_error = WsaError::NO_ERROR;
+                accepted.peer = Peer::Accepts;
+                accepted.state = SocketState::Created;
+                accepted.recv_pending = false;
+                accepted.dropped_at = u64::MAX;
+                let h = self.insert(accepted);
+                if let Some(j) = self.find(h) {
+                    self.set_state(j, SocketState::Connected);
+                }
+                outcome.ret = Ret::Socket(h);
+            }
+            Verdict::Fail(_) => outcome.ret = Ret::Socket(SocketHandle::INVALID_SOCKET),
+            Verdict::NotModelled => {}
+        }
+        Ok(outcome)
+    }
+
+    /// `ioctlsocket(s, cmd, &argp)`. FIONBIO selects blocking (0) or non-blocking mode.
+    pub fn ioctlsocket(&mut self, s: SocketHandle, cmd: IoctlCode, argp: u32) -> Outcome {
+        let d = match self.checks_and_lookup::<usize>(s) {
+            Err(d) => d,
+            Ok((i, _)) if cmd == IoctlCode::FIONBIO => Decision::ok(i, &rules::FIONBIO),
+            Ok(_) => Decision::not_modelled(&rules::IOCTLSOCKET_NOT_MODELLED),
+        };
+        let outcome = self.conclude_same(&d);
+        if let Verdict::Ok(i) = d.verdict {
+            if let Some(sock) = self.socket_mut(i) {
+                sock.non_blocking = argp != 0;
+            }
+        }
+        outcome
+    }
+
+    // ---- connect -----------------------------------------------------------------------------
+
+    /// `connect(s, addr, len)` to a peer that accepts, refuses or stays silent. A blocking
+    /// connect returns at once with the peer's answer; a non-blocking one returns
+    /// WSAEWOULDBLOCK and leaves the socket connecting until [`Stack::complete_connect`].
+    pub fn connect(&mut self, s: SocketHandle, peer: Peer) -> Outcome {
+        let d = self.decide_connect(s, peer);
+        let outcome = self.conclude_same(&d);
+        match d.verdict {
+            Verdict::Ok(i) => {
+                if let Some(sock) = self.socket_mut(i) {
+                    sock.so_error = WsaError::NO_ERROR; // primary:P20: a successful connect resets it
+                    sock.peer = Peer::Accepts;
+                }
+                self.set_state(i, SocketState::Connected);
+            }
+            // The one failure that changes state: a non-blocking connect has started.
+            Verdict::Fail(Reason::WouldBlock) => {
+                if let Some(i) = self.find(s) {
+                    if let Some(sock) = self.socket_mut(i) {
+                        sock.peer = peer;
+                    }
+                    self.set_state(i, SocketState::Connecting);
+                }
+            }
+            _ => {}
+        }
+        outcome
+    }
+
+    fn decide_connect(&self, s: SocketHandle, peer: Peer) -> Decision<usize> {
+        let (i, sock) = match self.checks_and_lookup::<usize>(s) {
+            Ok(found) => found,
+            Err(d) => return d,
+        };
+        if !sock.is_stream() {
+            return Decision::not_modelled(&rules::CONNECT_DGRAM);
+        }
+        match sock.state {
+            SocketState::Listening => {
+                Decision::fail(Reason::InvalidArgument, &rules::CONNECT_LISTENING)
+            }
+            SocketState::Connecting => {
+                Decision::fail(Reason::AlreadyInProgress, &rules::CONNECT_ALREADY)
+            }
+            SocketState::Connected | SocketState::Dropped => {
+                Decision::fail(Reason::AlreadyConnected, &rules::CONNECT_ISCONN)
+            }
+            _ if sock.non_blocking => {
+                Decision::fail(Reason::WouldBlock, &rules::CONNECT_WOULDBLOCK)
+            }
+            _ => match peer {
+                Peer::Accepts => Decision::ok(i, &rules::CONNECT_OK),
+                Peer::Refuses | Peer::Resets => {
+                    Decision::fail(Reason::ConnectionRefused, &rules::CONNECT_REFUSED)
+                }
+                Peer::Silent => Decision::fail(Reason::TimedOut, &rules::CONNECT_TIMED_OUT),
+            },
+        }
+    }
+
+    /// The pending non-blocking connect completes according to its peer. A refused or
+    /// timed-out connect leaves the socket bound, with the error pending in `SO_ERROR`
+    /// (primary:P20). A scenario action; it does not set the last error.
+    pub fn complete_connect(&mut self, s: SocketHandle) -> Result<Outcome, Misuse> {
+        let (i, sock) = self
+            .lookup(s)
+            .ok_or(Misuse("`complete_connect` needs a socket the process owns"))?;
+        if sock.state != SocketState::Connecting {
+            return Err(Misuse(
+                "`complete_connect` needs a socket whose non-blocking connect is pending",
+            ));
+        }
+        let (state, so_error) = match sock.peer {
+            Peer::Accepts => (SocketState::Connected, WsaError::NO_ERROR),
+            Peer::Refuses | Peer::Resets => (SocketState::Bound, WsaError::WSAECONNREFUSED),
+            Peer::Silent => (SocketState::Bound, WsaError::WSAETIMEDOUT),
+        };
+        if let Some(sock) = self.socket_mut(i) {
+            sock.so_error = so_error;
+        }
+        self.set_state(i, state);
+        Ok(Outcome {
+            ret: Ret::OK,
+            error: None,
+            written: Written::NOTHING,
+            rule: &rules::COMPLETE_CONNECT,
+            fidelity: self.config.fidelity,
+            other: None,
+            completion: None,
+        })
+    }
+}
