@@ -441,6 +441,49 @@ impl Answer {
     }
 }
 
+/// An answer line, split: what a driver reads. The probe itself only writes them; this is the
+/// reference reader of the grammar (and the unit tests check the recorded answers with it).
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedAnswer {
+    pub id: String,
+    /// `ok`, `skipped`, `not-pending` or `error`.
+    pub status: String,
+    pub fields: Vec<(String, String)>,
+    /// The free text after `message=`, which runs to the end of the line.
+    pub message: Option<String>,
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+pub fn parse_answer(line: &str) -> Result<ParsedAnswer, String> {
+    let (head, message) = match line.find(" message=") {
+        Some(i) => (&line[..i], Some(line[i + " message=".len()..].to_string())),
+        None => (line, None),
+    };
+    let mut words = head.split(' ');
+    let id = words.next().unwrap_or("").to_string();
+    if id.is_empty() {
+        return Err(format!("answer without an id: `{line}`"));
+    }
+    let status = words.next().unwrap_or("").to_string();
+    if !["ok", "skipped", "not-pending", "error"].contains(&status.as_str()) {
+        return Err(format!("unknown status `{status}` in `{line}`"));
+    }
+    let mut fields = Vec::new();
+    for w in words {
+        match w.split_once('=') {
+            Some((k, v)) if !k.is_empty() => fields.push((k.to_string(), v.to_string())),
+            _ => return Err(format!("`{w}` is not key=value in `{line}`")),
+        }
+    }
+    Ok(ParsedAnswer {
+        id,
+        status,
+        fields,
+        message,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,5 +606,49 @@ mod tests {
             Answer::skipped("6", "would-hang").message("a\nb"),
             "6 skipped reason=would-hang message=a b"
         );
+    }
+
+    /// Every request of the smoke file has exactly one recorded answer, in order, with its id,
+    /// and every answer follows the grammar.
+    #[test]
+    fn recorded_smoke_answers_match_the_requests() {
+        let requests = include_str!("../tests/smoke.requests");
+        let answers = include_str!("../tests/smoke.wine-8.0.answers");
+        let mut lines = answers.lines();
+        let greeting = lines.next().unwrap();
+        assert!(
+            greeting.starts_with(&format!("wsoracle-probe {PROTOCOL_VERSION} windows=")),
+            "{greeting}"
+        );
+        let ids: Vec<String> = requests
+            .lines()
+            .filter_map(|l| match parse_line(l) {
+                Line::Blank => None,
+                Line::Request(r) => Some(r.id),
+                Line::Malformed { id, .. } => Some(id),
+            })
+            .collect();
+        let parsed: Vec<ParsedAnswer> = lines.map(|l| parse_answer(l).unwrap()).collect();
+        assert_eq!(ids.len(), parsed.len());
+        for (id, answer) in ids.iter().zip(&parsed) {
+            assert_eq!(id, &answer.id);
+            if answer.status == "ok" {
+                assert!(answer.fields.iter().any(|(k, _)| k == "ret"), "{answer:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn answer_grammar() {
+        let a = parse_answer("7 ok ret=0 error=untouched optval=01cc optlen=1").unwrap();
+        assert_eq!(a.status, "ok");
+        assert_eq!(a.fields.len(), 4);
+        let a = parse_answer("8 skipped reason=would-hang message=a b=c").unwrap();
+        assert_eq!(
+            a.fields,
+            vec![("reason".to_string(), "would-hang".to_string())]
+        );
+        assert_eq!(a.message.as_deref(), Some("a b=c"));
+        assert!(parse_answer("9 maybe").is_err());
     }
 }
