@@ -904,7 +904,7 @@ impl Probe {
             let state = if ret == 0 {
                 ConnectState::Connected
             } else {
-                connect_state_within(s, 100)
+                connect_state_within(s, 250)
             };
             if state != ConnectState::Pending {
                 return Ok(ans_ok(Answer::not_pending(&req.id))
