@@ -277,8 +277,24 @@ impl Stack {
     /// Turns the decisions of both fidelities into the outcome, and records the last error.
     /// Calls that do not set the last error (not modelled) leave it alone.
     pub(crate) fn conclude<A>(&mut self, chosen: &Decision<A>, other: &Decision<A>) -> Outcome {
-        let answer = chosen.answer();
-        let alt = other.answer();
+        self.conclude_with(chosen, other, true)
+    }
+
+    fn conclude_with<A>(
+        &mut self,
+        chosen: &Decision<A>,
+        other: &Decision<A>,
+        success_clears: bool,
+    ) -> Outcome {
+        let mut answer = chosen.answer();
+        let mut alt = other.answer();
+        if !success_clears {
+            for a in [&mut answer, &mut alt] {
+                if a.ret == Ret::OK {
+                    a.error = None;
+                }
+            }
+        }
         if let Some(e) = answer.error {
             self.last_error = e;
         }
@@ -293,9 +309,12 @@ impl Stack {
         }
     }
 
-    /// For calls whose answer does not depend on fidelity.
+    /// For calls whose answer does not depend on fidelity: socket, closesocket, bind, listen,
+    /// accept, ioctlsocket, connect, WSACleanup. A success leaves the last error as it was
+    /// (assumption A12: wine:G12 shows set/getsockopt clearing it; nothing shows these calls
+    /// doing so, and Wine 8.0 leaves it untouched after them).
     pub(crate) fn conclude_same<A>(&mut self, d: &Decision<A>) -> Outcome {
-        self.conclude(d, d)
+        self.conclude_with(d, d, false)
     }
 
     // ---- WSAStartup / WSACleanup -----------------------------------------------------------
