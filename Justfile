@@ -24,3 +24,7 @@ explain *args:
 # Review new or changed snapshots (needs cargo-insta: `cargo install cargo-insta`).
 review:
     cargo insta review
+
+# The probe's smoke requests under Wine, compared with the recorded Wine 8.0 answers.
+wine-smoke:
+    bash scripts/probe-smoke.sh
