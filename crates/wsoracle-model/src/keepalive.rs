@@ -4,6 +4,7 @@
 use crate::provenance::Rule;
 use crate::registry::Registry;
 use crate::rules;
+use crate::socket::{Origin, Socket};
 use crate::version::{threshold, WindowsVersion};
 
 /// A number together with the rule that produced it.
@@ -105,6 +106,57 @@ pub fn effective(version: WindowsVersion, registry: &Registry, overrides: &Overr
         count: overrides
             .count
             .unwrap_or_else(|| system_probe_count(version, registry)),
+    }
+}
+
+/// The per-socket overrides of a socket, each tagged with the rule of the call that set it:
+/// `SIO_KEEPALIVE_VALS` (so_keepalive#42a54-159, 160) or an `IPPROTO_TCP` option (wine:T01,
+/// doc:D-TCP). The two share one pair of values; the last call wins (assumption A22).
+pub fn socket_overrides(sock: &Socket) -> Overrides {
+    let tag = |ms: u64, origin: Origin| match origin {
+        Origin::System => None,
+        Origin::KeepAliveVals => Some(Sourced {
+            value: ms,
+            rule: &rules::KA_SOCKET_VALS,
+        }),
+        Origin::TcpOption => Some(Sourced {
+            value: ms,
+            rule: &rules::KA_SOCKET_TCPOPT,
+        }),
+    };
+    Overrides {
+        idle_ms: tag(sock.idle_ms, sock.idle_origin),
+        interval_ms: tag(sock.interval_ms, sock.interval_origin),
+        count: sock.keepcnt.map(|n| Sourced {
+            value: u32::from(n),
+            rule: &rules::KA_SOCKET_TCPOPT,
+        }),
+    }
+}
+
+/// The settings a socket's keep-alive runs with, as configured (an idle time or interval of 0
+/// stays 0 here; see [`in_force`]).
+pub fn for_socket(version: WindowsVersion, registry: &Registry, sock: &Socket) -> Effective {
+    effective(version, registry, &socket_overrides(sock))
+}
+
+/// The settings the timeline runs with: an idle time or interval of 0 ms is taken as 1 ms
+/// (convention:timeline, assumption A30), so that no schedule ever loops on a zero period.
+pub fn in_force(e: Effective) -> Effective {
+    let at_least_1 = |s: Sourced<u64>| {
+        if s.value == 0 {
+            Sourced {
+                value: 1,
+                rule: &rules::KA_ZERO_AS_ONE_MS,
+            }
+        } else {
+            s
+        }
+    };
+    Effective {
+        idle_ms: at_least_1(e.idle_ms),
+        interval_ms: at_least_1(e.interval_ms),
+        count: e.count,
     }
 }
 

@@ -39,6 +39,8 @@ pub enum Reason {
     NetworkReset,
     ConnectionReset,
     ConnectionAborted,
+    /// An overlapped operation was started and completes later (`WSA_IO_PENDING`).
+    IoPending,
 }
 
 impl Reason {
@@ -65,6 +67,7 @@ impl Reason {
             Reason::NetworkReset => WsaError::WSAENETRESET,
             Reason::ConnectionReset => WsaError::WSAECONNRESET,
             Reason::ConnectionAborted => WsaError::WSAECONNABORTED,
+            Reason::IoPending => WsaError::WSA_IO_PENDING,
         }
     }
 }

@@ -195,6 +195,176 @@ rules! {
         [C("42a54-159"), C("42a54-160"), D("D-SIO")];
     KA_PROBES = "keepalive.probes", Documented,
         "with keep-alive on, an idle connection sends keep-alive probes", [C("42a54-153"), C("42a54-156")];
+
+    // ---- Keep-alive over time: IPPROTO_TCP options (tcpopt.rs) --------------------------------
+    TCPKA_IDLE_UNAVAILABLE_LEGACY = "tcp_keepalive.unavailable-2003", Inferred,
+        "up to Server 2003, TCP_KEEPALIVE (3) fails with WSAENOPROTOOPT (2003 by the ROS-T skip; 2000/XP by its <= WS03 condition)",
+        [E("T01"), P("P08"), P("P28")];
+    TCPKA_IDLE_UNAVAILABLE_DOC = "tcp_keepalive.unavailable-doc", Documented,
+        "TCP_KEEPIDLE (3) is documented from Windows 10 1709; before that an unsupported option gives WSAENOPROTOOPT",
+        [D("D-TCP"), D("D-GET")];
+    TCPKA_CNT_UNAVAILABLE = "tcp_keepcnt.unavailable", Observed,
+        "before Windows 10 1703, TCP_KEEPCNT (16) fails with WSAENOPROTOOPT (set and get)",
+        [E("T07"), P("P06"), P("P08"), P("P30"), D("D-TCP")];
+    TCPKA_INTVL_UNAVAILABLE = "tcp_keepintvl.unavailable", Observed,
+        "before Windows 10 1709, TCP_KEEPINTVL (17) fails with WSAENOPROTOOPT (set and get)",
+        [E("T07"), P("P07"), D("D-TCP")];
+    TCPKA_16_LEGACY_SET = "tcp_keepcnt.legacy-16-set", Observed,
+        "up to Server 2003, setsockopt(IPPROTO_TCP, 16) succeeds but means something else: the probe count does not change",
+        [E("T09"), P("P08"), P("P28")];
+    TCPKA_16_LEGACY_GET = "tcp_keepcnt.legacy-16-get", Assumption,
+        "up to Server 2003, getsockopt(IPPROTO_TCP, 16) reads an option of unknown meaning: not modelled",
+        [E("T09"), A("A25")];
+    TCPKA_DATAGRAM = "tcp_keepalive.datagram", Assumption,
+        "TCP_KEEPALIVE, TCP_KEEPCNT and TCP_KEEPINTVL on a datagram socket fail with WSAENOPROTOOPT",
+        [A("A20"), D("D-SOKA"), E("E07")];
+    TCPKA_SET_OPTLEN_SHORT = "setsockopt.tcp_keep.optlen-short", Observed,
+        "setsockopt of TCP_KEEPALIVE/TCP_KEEPCNT/TCP_KEEPINTVL with optlen 0, 1, 2 (or 3) fails with WSAEFAULT",
+        [E("T02"), P("P05"), P("P06"), P("P07")];
+    TCPKA_SET_OPTLEN_NEGATIVE_EFAULT = "setsockopt.tcp_keep.optlen-negative-efault", Observed,
+        "optlen -1 fails with WSAEFAULT up to Windows 10 21H1",
+        [P("P05"), A("A02")];
+    TCPKA_SET_OPTLEN_NEGATIVE_ENOBUFS = "setsockopt.tcp_keep.optlen-negative-enobufs", Observed,
+        "optlen -1 fails with WSAENOBUFS from Windows 10 21H2 on", [P("P05"), A("A02")];
+    TCPKA_SET_OPTLEN_SHORT_DOC = "setsockopt.tcp_keep.optlen-short-doc", Documented,
+        "the option is a DWORD: an optlen below 4 fails with WSAEFAULT", [D("D-TCP"), D("D-SET")];
+    TCPKA_CNT_TOO_LARGE = "setsockopt.tcp_keepcnt.above-255", Observed,
+        "TCP_KEEPCNT above 255 fails with WSAEINVAL", [E("T06"), P("P06"), D("D-TCP")];
+    TCPKA_ZERO_REJECTED = "setsockopt.tcp_keep.zero-rejected", Assumption,
+        "from Windows 10 1809 (Server 2019) on, TCP_KEEPALIVE or TCP_KEEPINTVL of 0 fails with WSAEINVAL; earlier builds accept it",
+        [A("A26")];
+    TCPKA_SET_IDLE = "setsockopt.tcp_keepalive", Observed,
+        "TCP_KEEPALIVE sets the connection's idle time in seconds; the value reads back exactly; keep-alive is not switched on",
+        [E("T01"), E("T03"), P("P05"), P("P08"), P("P30"), D("D-TCP"), A("A22"), A("A23")];
+    TCPKA_SET_INTVL = "setsockopt.tcp_keepintvl", Observed,
+        "TCP_KEEPINTVL sets the connection's probe interval in seconds; the value reads back exactly; keep-alive is not switched on",
+        [E("T03"), P("P07"), P("P08"), P("P30"), D("D-TCP"), A("A22"), A("A23")];
+    TCPKA_SET_CNT = "setsockopt.tcp_keepcnt", Observed,
+        "TCP_KEEPCNT (0..=255) sets the connection's probe count; keep-alive is not switched on",
+        [E("T03"), P("P06"), P("P08"), P("P30"), D("D-TCP"), A("A23")];
+    TCPKA_SET_DOC = "setsockopt.tcp_keep.doc", Documented,
+        "the IPPROTO_TCP keep-alive options take a DWORD: seconds for TCP_KEEPIDLE/TCP_KEEPINTVL, a count for TCP_KEEPCNT",
+        [D("D-TCP")];
+    TCPKA_GET_SHORT = "getsockopt.tcp_keep.optlen-short", Observed,
+        "getsockopt of TCP_KEEPALIVE/TCP_KEEPCNT/TCP_KEEPINTVL with *optlen 1..3 fails with WSAEFAULT, sets *optlen to 0 and leaves the buffer",
+        [E("T02"), P("P05"), P("P06"), P("P07")];
+    TCPKA_GET_SHORT_DOC = "getsockopt.tcp_keep.optlen-short-doc", Documented,
+        "*optlen below 4 fails with WSAEFAULT", [D("D-GET"), D("D-TCP")];
+    TCPKA_GET_SOCKET_VALUE = "getsockopt.tcp_keep.value", Observed,
+        "getsockopt reads the connection's own value as a DWORD and sets *optlen to 4 (seconds for the times)",
+        [E("T01"), E("T03"), P("P05"), P("P08"), P("P30"), A("A22")];
+    TCPKA_GET_DEFAULT_1709 = "getsockopt.tcp_keep.default-1709", Observed,
+        "from Windows 10 1709 on, a fresh socket reads TCP_KEEPALIVE 7200 and TCP_KEEPINTVL 1",
+        [P("P30")];
+    TCPKA_GET_SYSTEM_VALUE = "getsockopt.tcp_keep.system-value", Assumption,
+        "a socket without its own value reads the system value: KeepAliveTime/KeepAliveInterval (ms) in whole seconds, rounded down",
+        [A("A21"), P("P30")];
+    TCPKA_GET_COUNT_DEFAULT = "getsockopt.tcp_keepcnt.default", Documented,
+        "a socket without its own TCP_KEEPCNT reads the version's probe count (10 from Vista on)",
+        [D("D-TCP"), C("42a54-163")];
+
+    // ---- Keep-alive over time: WSAIoctl (ioctl.rs) --------------------------------------------
+    IOCTL_BYTES_RETURNED_NULL = "wsaioctl.bytes-returned-null", Observed,
+        "a NULL lpcbBytesReturned fails with WSAEFAULT in every mode (non-overlapped, overlapped, with a completion routine)",
+        [P("P22"), P("P23"), E("E15"), E("S09")];
+    IOCTL_UNSUPPORTED = "wsaioctl.unsupported", Observed,
+        "an ioctl code the provider does not support fails with WSAEOPNOTSUPP and *lpcbBytesReturned 0; overlapped: WSA_IO_PENDING, then a completion that fails",
+        [E("E15"), P("P23"), A("A29")];
+    IOCTL_UNSUPPORTED_2003 = "wsaioctl.unsupported-2003", Observed,
+        "up to Server 2003 an unsupported ioctl code fails at once with WSAEINVAL, *lpcbBytesReturned untouched, no completion",
+        [E("E15"), P("P23"), P("P28"), A("A29")];
+    IOCTL_UNSUPPORTED_DOC = "wsaioctl.unsupported-doc", Documented,
+        "an invalid command fails with WSAEINVAL", [D("D-SIO"), A("A29")];
+    IOCTL_NOT_MODELLED = "wsaioctl.not-modelled", Convention,
+        "an ioctl that exists but lies outside the model's scope answers not modelled", [Conv("scope"), A("A29")];
+    IOCTL_FIONBIO = "wsaioctl.fionbio", Observed,
+        "WSAIoctl(FIONBIO) with a 4-byte (or larger) input selects the blocking mode; *lpcbBytesReturned 0 in every mode; the output buffer is ignored",
+        [P("P23"), D("ioctlsocket"), A("A38")];
+    IOCTL_FIONBIO_SHORT = "wsaioctl.fionbio.short", Observed,
+        "WSAIoctl(FIONBIO) with an input under 4 bytes, or none, fails with WSAEFAULT", [P("P23"), A("A38")];
+    SIO_KA_SHORT = "sio_keepalive_vals.short-input", Observed,
+        "from Vista on, an input under 12 bytes or a NULL input fails with WSAEFAULT; *lpcbBytesReturned becomes 0 unless the call is overlapped without a completion routine",
+        [E("S01"), E("S06"), E("D10"), P("P22"), A("A01")];
+    SIO_KA_SHORT_2003 = "sio_keepalive_vals.short-input-2003", Observed,
+        "up to Server 2003, an input under 12 bytes fails with WSAEINVAL; *lpcbBytesReturned untouched",
+        [E("S01"), E("S06"), E("D10"), E("R04"), P("P22"), P("P28")];
+    SIO_KA_NULL_2003 = "sio_keepalive_vals.null-input-2003", Observed,
+        "up to Server 2003, a NULL input fails with WSAEFAULT; *lpcbBytesReturned untouched",
+        [P("P22"), P("P28"), P("P29")];
+    SIO_KA_NULL_DOC = "sio_keepalive_vals.null-input-doc", Documented,
+        "an input buffer outside the user address space (NULL included) fails with WSAEFAULT", [D("WSAIoctl"), D("D-SIO")];
+    IOCTL_IN_PAST_BUFFER = "wsaioctl.in-past-buffer", Assumption,
+        "a cbInBuffer larger than the memory lpvInBuffer points to reaches outside it: WSAEFAULT", [A("A05")];
+    SIO_KA_SHORT_DOC = "sio_keepalive_vals.short-input-doc", Documented,
+        "cbInBuffer must be at least sizeof(struct tcp_keepalive); unacceptable input fails with WSAEINVAL",
+        [D("D-SIO")];
+    SIO_KA_OUT_BUFFER_DOC = "sio_keepalive_vals.out-buffer-doc", Documented,
+        "lpvOutBuffer is unused and cbOutBuffer must be 0; otherwise WSAEINVAL (unacceptable input)",
+        [D("D-SIO"), A("A27")];
+    SIO_KA_DATAGRAM = "sio_keepalive_vals.datagram", Documented,
+        "SIO_KEEPALIVE_VALS on a datagram socket fails with WSAENOPROTOOPT", [D("D-SIO"), E("S10"), A("A28")];
+    SIO_KA_OK = "sio_keepalive_vals.ok", Observed,
+        "SIO_KEEPALIVE_VALS succeeds for any values, zero and sub-second included; it sets keep-alive on or off and, when on, the connection's time and interval (ms); *lpcbBytesReturned 0 unless overlapped without a routine; an overlapped call queues a completion {0, 0 bytes}",
+        [C("42a54-159"), C("42a54-160"), E("S03"), E("S07"), E("S08"), E("S09"), P("P22"), D("D-SIO"), A("A24"), A("A27")];
+    SIO_KA_OK_2003 = "sio_keepalive_vals.ok-2003", Observed,
+        "up to Server 2003, SIO_KEEPALIVE_VALS succeeds the same way but never writes *lpcbBytesReturned",
+        [C("42a54-159"), C("42a54-160"), E("S03"), E("S08"), E("S09"), P("P22"), P("P28"), D("D-SIO"), A("A24")];
+    SIO_KA_OK_DOC = "sio_keepalive_vals.ok-doc", Documented,
+        "SIO_KEEPALIVE_VALS enables or disables keep-alive and, when enabled, sets the connection's time and interval in ms; *lpcbBytesReturned is 0",
+        [C("42a54-159"), C("42a54-160"), D("D-SIO")];
+    SIO_KA_NO_READ_BACK = "sio_keepalive_vals.write-only", Observed,
+        "there is no way to read the values back: the output buffer is never written",
+        [D("D-SIO"), E("S10"), A("A27")];
+
+    // ---- Keep-alive over time: the timeline (timeline.rs) -------------------------------------
+    KA_SOCKET_VALS = "keepalive.per-socket.sio", Documented,
+        "SIO_KEEPALIVE_VALS set this connection's time or interval, overriding the system value",
+        [C("42a54-159"), C("42a54-160"), D("D-SIO")];
+    KA_SOCKET_TCPOPT = "keepalive.per-socket.tcp-option", Observed,
+        "an IPPROTO_TCP option set this connection's time, interval or count",
+        [E("T01"), P("P08"), D("D-TCP"), A("A22")];
+    KA_ZERO_AS_ONE_MS = "keepalive.zero-is-1ms", Assumption,
+        "an idle time or interval of 0 ms is taken as 1 ms", [Conv("timeline"), A("A30")];
+    TL_SCHEDULE = "timeline.schedule", Convention,
+        "probes at T, T+I, ..., T+(N-1)I after the idle period starts; the connection drops at T+N*I; N = 0 never drops; a responsive peer answers at once and the idle period restarts",
+        [Conv("timeline"), C("42a54-153"), C("42a54-157"), C("42a54-158"), C("42a54-167")];
+    TL_PEER = "timeline.peer", Convention,
+        "the peer of a connected socket answers probes, stays silent or resets from now on", [Conv("peer")];
+    TL_PEER_SENDS = "timeline.peer-sends", Convention,
+        "data from the peer restarts the idle period and completes a pending recv", [Conv("timeline"), C("42a54-153")];
+    TL_DROP_PENDING = "timeline.drop.pending", Documented,
+        "a call in progress when keep-alive drops the connection fails with WSAENETRESET",
+        [D("D-ERR"), D("D-GET"), A("A32")];
+    TL_DROPPED_LATER = "timeline.drop.later-calls", Documented,
+        "after a keep-alive drop, later send/recv fail with WSAECONNRESET (D-ERR; D-GET says WSAENOTCONN)",
+        [D("D-ERR"), A("A32")];
+    TL_RESET = "timeline.reset", Assumption,
+        "a peer that resets drops the connection at the next probe or send; a pending recv and later calls fail with WSAECONNRESET",
+        [A("A31"), D("D-ERR")];
+    TL_SET_AFTER_TIMEOUT = "setsockopt.keepalive.after-timeout", Documented,
+        "setting keep-alive on a connection keep-alive has timed out fails with WSAENETRESET", [D("D-SET"), A("A33")];
+    TL_SET_AFTER_RESET = "setsockopt.keepalive.after-reset", Documented,
+        "setting keep-alive on a connection that has been reset fails with WSAENOTCONN", [D("D-SET"), A("A33")];
+    TL_SEND_OK = "send.ok", Documented,
+        "send on a connected socket returns the number of bytes sent; sending does not restart the idle period",
+        [D("send"), Conv("timeline"), A("A35")];
+    TL_SEND_RESET = "send.reset-peer", Assumption,
+        "send to a peer that resets succeeds, and the RST drops the connection at that instant", [A("A35"), A("A31")];
+    TL_NOT_CONNECTED = "send-recv.not-connected", Observed,
+        "send or recv on a socket that is not connected fails with WSAENOTCONN", [D("send"), D("recv"), P("P19")];
+    TL_RECV_OK = "recv.ok", Documented,
+        "recv returns the bytes waiting, at most len", [D("recv")];
+    TL_RECV_WOULDBLOCK = "recv.would-block", Documented,
+        "recv on a non-blocking socket with nothing to read fails with WSAEWOULDBLOCK", [D("recv")];
+    TL_RECV_PENDING = "recv.pending", Convention,
+        "a blocking recv with nothing to read stays pending until data arrives or the connection drops",
+        [Conv("recv"), D("recv")];
+    TL_RECV_COMPLETED = "recv.completed", Documented,
+        "a pending recv completes with the bytes that arrived (at most len)", [D("recv")];
+    TL_RECV_SECOND_PENDING = "recv.second-pending", Assumption,
+        "a second blocking recv while one is pending on the same socket is not modelled", [A("A34")];
+    TL_NOT_MODELLED_DGRAM = "send-recv.datagram", Convention,
+        "send and recv on datagram sockets are not modelled", [Conv("scope")];
 }
 
 #[cfg(test)]

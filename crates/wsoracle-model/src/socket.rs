@@ -141,7 +141,6 @@ impl Peer {
 
 /// What set a per-socket keep-alive value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[allow(dead_code)] // set by SIO_KEEPALIVE_VALS and the IPPROTO_TCP options (timeline work)
 #[repr(u8)]
 pub(crate) enum Origin {
     /// Not set on this socket: the system value applies.
@@ -181,6 +180,10 @@ pub struct Socket {
     pub(crate) probes_sent: u8,
     /// A blocking `recv` is pending on this socket.
     pub(crate) recv_pending: bool,
+    /// With a recv pending: its `len` (at most 65535). Otherwise: unread bytes from the peer
+    /// (the model's receive buffer holds at most 65535; assumption A34). The two never coexist:
+    /// a recv blocks only when nothing is waiting.
+    pub(crate) rx: u16,
     pub(crate) idle_origin: Origin,
     pub(crate) interval_origin: Origin,
 }
@@ -204,6 +207,7 @@ impl Socket {
             keepcnt: None,
             probes_sent: 0,
             recv_pending: false,
+            rx: 0,
             idle_origin: Origin::System,
             interval_origin: Origin::System,
         }

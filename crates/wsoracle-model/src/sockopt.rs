@@ -307,7 +307,14 @@ impl Stack {
             OptionKind::SoError => get_so_error(sock, len),
             kind
             @ (OptionKind::TcpKeepIdle | OptionKind::TcpKeepCnt | OptionKind::TcpKeepIntvl) => {
-                crate::tcpopt::decide_get(fidelity, version, sock, kind, len)
+                crate::tcpopt::decide_get(
+                    fidelity,
+                    version,
+                    &self.config().registry,
+                    sock,
+                    kind,
+                    len,
+                )
             }
         }
     }
@@ -403,6 +410,10 @@ fn set_keepalive(
             }
         }
     };
+    if sock.state() == SocketState::Dropped {
+        // doc:D-SET: WSAENETRESET after a keep-alive time-out, WSAENOTCONN after a reset (timeline.rs).
+        return crate::timeline::set_on_dropped(sock);
+    }
     if sock.state().is_transitional() {
         if legacy {
             // so_keepalive#42a54-173: allowed up to 2003.

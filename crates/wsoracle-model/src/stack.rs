@@ -169,6 +169,12 @@ impl Stack {
         self.now
     }
 
+    /// Moves virtual time forward (timeline.rs's `advance` is the only caller). Never moves it
+    /// back.
+    pub(crate) fn set_now(&mut self, t: Instant) {
+        self.now = self.now.max(t);
+    }
+
     /// The socket a handle names, if it names one.
     pub fn socket(&self, s: SocketHandle) -> Option<&Socket> {
         self.lookup(s).map(|(_, sock)| sock)
