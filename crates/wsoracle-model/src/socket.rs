@@ -22,7 +22,7 @@ impl SocketHandle {
     /// `INVALID_SOCKET`, `(SOCKET)~0`.
     pub const INVALID_SOCKET: SocketHandle = SocketHandle(Repr::Foreign(u64::MAX));
 
-    /// A handle written as an integer by a caller: never one the model issued.
+    /// A handle written as an integer by a caller: never one the model issued (assumption A18).
     pub const fn from_raw(raw: u64) -> SocketHandle {
         SocketHandle(Repr::Foreign(raw))
     }

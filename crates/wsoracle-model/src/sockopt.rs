@@ -1,15 +1,19 @@
 //! `setsockopt` and `getsockopt` in their C shapes, and the option table.
 //!
-//! Order of checks (docs/assumptions.md, A03 and A04, with the evidence for each pair):
+//! Order of checks (docs/assumptions.md, "The order of checks", with the evidence for each pair):
 //!
-//! setsockopt: process (not initialised, network down, blocking call) → a non-NULL optval that
-//! points outside the address space, or a NULL optval with a positive optlen (before the socket
-//! lookup: Wine and ReactOS both check the pointer first; assumption A04) → not a socket →
-//! unknown level → unknown option → not modelled → the option's own checks.
+//! setsockopt: process (not initialised, network down, blocking call; assumption A03) → a
+//! non-NULL optval that points outside the address space, or a NULL optval with a positive
+//! optlen (before the socket lookup: Wine and ReactOS both check the pointer first; assumption
+//! A04) → not a socket → optlen past the buffer (A05) → unknown level → unknown option → not
+//! modelled → the option's own checks. For SO_KEEPALIVE these are: the socket type (assumption
+//! A09) → a NULL or bad optval with optlen ≤ 0 → the length → the transitional state
+//! (assumption A10).
 //!
 //! getsockopt: process → not a socket (primary:P11: INVALID_SOCKET beats NULL pointers) →
-//! optlen pointer → `*optlen` ≤ 0 → optval pointer → unknown level → unknown option → not
-//! modelled → the option's own checks.
+//! optlen pointer → `*optlen` ≤ 0 → optval pointer → `*optlen` past the buffer (A05) → unknown
+//! level (the length checks before the level: assumption A11) → unknown option → not modelled →
+//! the option's own checks.
 
 use crate::codes::{Level, OptName, SocketType, WsaError};
 use crate::outcome::{Outcome, Reason, Written};
@@ -152,6 +156,7 @@ impl Stack {
         let chosen = self.decide_setsockopt(fidelity, s, level, optname, optval, optlen);
         let other = self.decide_setsockopt(fidelity.other(), s, level, optname, optval, optlen);
         let outcome = self.conclude(&chosen, &other);
+        // assumption:A15: only a successful set changes the option (decide-then-apply).
         if let Verdict::Ok((i, action)) = chosen.verdict {
             self.apply_set(i, action);
         }
@@ -281,6 +286,8 @@ impl Stack {
         let Ok(len) = optlen else {
             return Decision::fail(Reason::BadAddress, &rules::GETSOCKOPT_OPTLEN_BAD_POINTER);
         };
+        // assumption:A11: the optlen and optval checks come before the level and option checks
+        // (Wine's order, wine:W01; no Windows test combines them).
         if len <= 0 {
             // wine:K07, G04, G05: *optlen is left as it was.
             return Decision::fail(Reason::BadAddress, &rules::GETSOCKOPT_OPTLEN_NOT_POSITIVE);
@@ -353,6 +360,7 @@ fn set_keepalive(
 ) -> Decision<bool> {
     let legacy = !version.at_least(threshold::VISTA);
     // so_keepalive#42a54-145, 156: connection-oriented protocols only (documented only: wine:K14).
+    // assumption:A09: the socket type is checked before optval and optlen.
     if sock.socket_type() != SocketType::SOCK_STREAM {
         return Decision::fail(Reason::OptionNotForProtocol, &rules::KEEPALIVE_DATAGRAM);
     }
@@ -401,6 +409,7 @@ fn set_keepalive(
                     )
                 };
             }
+            // assumption:A06: every optlen of 1 or more is accepted (1, 2, 4 and 8 are observed).
             if legacy {
                 // wine:K08 (2003): the whole DWORD, as far as optlen reaches, is the BOOL.
                 le_prefix(bytes, optlen as usize) != 0
@@ -414,6 +423,7 @@ fn set_keepalive(
         // doc:D-SET: WSAENETRESET after a keep-alive time-out, WSAENOTCONN after a reset (timeline.rs).
         return crate::timeline::set_on_dropped(sock);
     }
+    // assumption:A10: the transitional state is checked after every argument check.
     if sock.state().is_transitional() {
         if legacy {
             // so_keepalive#42a54-173: allowed up to 2003.
@@ -437,6 +447,8 @@ fn get_keepalive(
     sock: &Socket,
     len: i32,
 ) -> Decision<()> {
+    // assumption:A09: the socket type before the documented length check. assumption:A19: no
+    // state check; only setting the option is refused while a connect is in progress.
     if sock.socket_type() != SocketType::SOCK_STREAM {
         return Decision::fail(Reason::OptionNotForProtocol, &rules::KEEPALIVE_DATAGRAM);
     }
@@ -452,13 +464,14 @@ fn get_keepalive(
                 .writing(Written::NOTHING.with_bytes(&dword).with_optlen(4))
         }
         Fidelity::Observed if version.at_least(threshold::VISTA) => {
-            // wine:K03, K08, K11, primary:P02: one BOOLEAN byte, *optlen = 1.
+            // wine:K03, K08, K11, primary:P02: one BOOLEAN byte, *optlen = 1; the rest of the
+            // buffer is left untouched (assumption:A16).
             Decision::ok((), &rules::KEEPALIVE_GET_BOOLEAN)
                 .writing(Written::NOTHING.with_bytes(&dword[..1]).with_optlen(1))
         }
         Fidelity::Observed => {
             // primary:P03: 4 bytes and 4 from a 4-byte buffer on; below that, *optlen bytes of
-            // the DWORD are written and 1 is reported.
+            // the DWORD are written and 1 is reported (2 observed, 1 and 3 by assumption:A06).
             let n = want.min(4);
             let reported = if n == 4 { 4 } else { 1 };
             Decision::ok((), &rules::KEEPALIVE_GET_DWORD_LEGACY).writing(

@@ -218,6 +218,7 @@ impl Stack {
             return;
         };
         if state == SocketState::Closed {
+            // assumption:A17: the generation keeps a closed handle from naming a new socket.
             slot.socket = None;
             slot.generation = slot.generation.wrapping_add(1);
             return;
@@ -515,6 +516,9 @@ impl Stack {
                 if let Some(l) = self.socket_mut(i) {
                     l.backlog -= 1;
                 }
+                // assumption:A14: the accepted socket starts as a copy of the listener, so it
+                // inherits every setting (non-blocking mode, keep-alive values), not only
+                // SO_KEEPALIVE (primary:P17); the per-connection fields are reset below.
                 let mut accepted = listener;
                 accepted.backlog = 0;
                 accepted.so_error = WsaError::NO_ERROR;
@@ -575,6 +579,7 @@ impl Stack {
                     self.set_state(i, SocketState::Connecting);
                 }
             }
+            // assumption:A13: a refused or timed-out blocking connect leaves the state as it was.
             _ => {}
         }
         outcome
