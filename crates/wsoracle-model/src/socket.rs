@@ -213,6 +213,23 @@ impl Socket {
         }
     }
 
+    /// A fresh socket for a connection accepted on `listener`: same family, type and protocol,
+    /// and the listener's options (primary:P17 shows SO_KEEPALIVE; assumption A14 extends it to
+    /// every keep-alive setting and the blocking mode). Its state starts as `Created`; the
+    /// stack moves it to `Connected` through `set_state`.
+    pub(crate) fn inheriting(listener: &Socket) -> Self {
+        Socket {
+            keepalive: listener.keepalive,
+            non_blocking: listener.non_blocking,
+            idle_ms: listener.idle_ms,
+            idle_origin: listener.idle_origin,
+            interval_ms: listener.interval_ms,
+            interval_origin: listener.interval_origin,
+            keepcnt: listener.keepcnt,
+            ..Socket::new(listener.af, listener.socket_type, listener.protocol)
+        }
+    }
+
     pub fn state(&self) -> SocketState {
         self.state
     }

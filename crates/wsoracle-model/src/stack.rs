@@ -519,14 +519,7 @@ impl Stack {
                 // assumption:A14: the accepted socket starts as a copy of the listener, so it
                 // inherits every setting (non-blocking mode, keep-alive values), not only
                 // SO_KEEPALIVE (primary:P17); the per-connection fields are reset below.
-                let mut accepted = listener;
-                accepted.backlog = 0;
-                accepted.so_error = WsaError::NO_ERROR;
-                accepted.peer = Peer::Accepts;
-                accepted.state = SocketState::Created;
-                accepted.recv_pending = false;
-                accepted.dropped_at = u64::MAX;
-                let h = self.insert(accepted);
+                let h = self.insert(Socket::inheriting(&listener));
                 if let Some(j) = self.find(h) {
                     self.set_state(j, SocketState::Connected);
                 }
