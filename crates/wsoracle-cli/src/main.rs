@@ -1,3 +1,61 @@
-fn main() {
-    println!("no scenarios yet");
+//! `wsoracle`: runs scenario files against the Winsock keep-alive model, lists the Windows
+//! profiles, and prints the scenario format's JSON Schema.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod diff;
+mod explain;
+mod profiles;
+mod run;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wsoracle",
+    version,
+    about = "A simulator and test oracle for Winsock keep-alive"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run scenario files on their profiles and check their expectations.
+    Run(run::RunArgs),
+    /// List the Windows profiles (presets) and what differs between them.
+    Profiles,
+    /// Print the JSON Schema of the scenario format (for editors).
+    Schema,
+    /// Explain a keep-alive answer.
+    Explain(explain::ExplainArgs),
+    /// Compare the model with another backend.
+    Diff(diff::DiffArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match &cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Profiles => profiles::run(),
+        Command::Schema => schema(),
+        Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
+    };
+    ExitCode::from(u8::try_from(status).unwrap_or(2))
+}
+
+fn schema() -> i32 {
+    match serde_json::to_string_pretty(&wsoracle_scenario::json_schema()) {
+        Ok(text) => {
+            println!("{text}");
+            0
+        }
+        Err(e) => {
+            eprintln!("wsoracle schema: {e}");
+            2
+        }
+    }
 }

@@ -1,0 +1,1098 @@
+//! A loaded, checked scenario: its calls with every default filled in, and its expectations
+//! keyed by profile. Everything a run needs is decided here, at load time, so that a run can
+//! only fail on what the model answers (or on a step the model rejects as misuse).
+
+use std::path::{Path, PathBuf};
+
+use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType};
+use wsoracle_model::time::Duration;
+use wsoracle_model::{Fidelity, Peer, Preset, Registry, RegistryValue, WindowsVersion, PRESETS};
+
+use crate::error::{from_yaml, ScenarioError};
+use crate::positions::{Pos, Positions};
+use crate::schema::{
+    ExpectFile, FidelityName, NetworkCondition, PeerAnswer, PeerState, ScenarioFile, StepFile,
+    CALL_KEYS,
+};
+use crate::values::{closest, Buffer, Nullable, SockRef};
+
+/// The newest format this crate reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// `*lpcbBytesReturned` before the call when the scenario does not say: a value no call
+/// returns, so the trace shows whether the call wrote it.
+pub const DEFAULT_BYTES_RETURNED: u32 = 0xdead_beef;
+
+/// A checked scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The path the scenario was loaded from, as given.
+    pub file: PathBuf,
+    pub format: u32,
+    pub name: String,
+    pub description: Option<String>,
+    pub covers: Vec<String>,
+    /// The profiles the file lists, or None for every preset.
+    pub profiles: Option<Vec<WindowsVersion>>,
+    pub fidelity: Fidelity,
+    pub registry: Registry,
+    pub steps: Vec<Step>,
+}
+
+/// An expectation (the file's shape: every field optional).
+pub type Expect = ExpectFile;
+
+/// One step: a call, its binding and its expectations.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// 0-based position in `steps`.
+    pub index: usize,
+    /// Where the step starts in the file.
+    pub pos: Pos,
+    pub call: Call,
+    /// `as: NAME`.
+    pub bind_as: Option<String>,
+    pub expect: Option<Expect>,
+    /// `expect_on`, in key order.
+    pub expect_on: Vec<(ProfileKey, Expect)>,
+}
+
+/// A call with its C arguments, defaults filled in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Call {
+    WsaStartup {
+        version_requested: u16,
+    },
+    WsaCleanup,
+    Socket {
+        af: AddressFamily,
+        socket_type: SocketType,
+        protocol: Protocol,
+    },
+    Closesocket {
+        s: SockRef,
+    },
+    Bind {
+        s: SockRef,
+    },
+    Listen {
+        s: SockRef,
+        backlog: Option<i32>,
+    },
+    Incoming {
+        s: SockRef,
+    },
+    Accept {
+        s: SockRef,
+    },
+    Ioctlsocket {
+        s: SockRef,
+        cmd: IoctlCode,
+        argp: u32,
+    },
+    Connect {
+        s: SockRef,
+        peer: Peer,
+    },
+    CompleteConnect {
+        s: SockRef,
+    },
+    Setsockopt {
+        s: SockRef,
+        level: Level,
+        optname: OptName,
+        optval: Buffer,
+        optlen: i32,
+    },
+    Getsockopt {
+        s: SockRef,
+        level: Level,
+        optname: OptName,
+        /// The buffer's initial contents (or NULL).
+        optval: Buffer,
+        /// `*optlen` on input; None for a NULL optlen pointer.
+        optlen: Option<i32>,
+    },
+    Condition {
+        network_down: Option<bool>,
+        blocking_call: Option<bool>,
+    },
+    WsaIoctl {
+        s: SockRef,
+        code: IoctlCode,
+        in_buffer: Buffer,
+        cb_in: u32,
+        /// The output buffer's initial contents (or NULL).
+        out_buffer: Buffer,
+        cb_out: u32,
+        /// `*lpcbBytesReturned` on input; None for a NULL pointer.
+        bytes_returned: Option<u32>,
+        overlapped: bool,
+        completion_routine: bool,
+    },
+    Send {
+        s: SockRef,
+        len: u32,
+    },
+    Recv {
+        s: SockRef,
+        len: u32,
+    },
+    Advance {
+        by: Duration,
+    },
+    SetPeer {
+        s: SockRef,
+        state: PeerState,
+    },
+    PeerSends {
+        s: SockRef,
+        len: u32,
+    },
+    KeepaliveStatus {
+        s: SockRef,
+    },
+}
+
+impl Call {
+    /// The step key (the Winsock function name).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Call::WsaStartup { .. } => "WSAStartup",
+            Call::WsaCleanup => "WSACleanup",
+            Call::Socket { .. } => "socket",
+            Call::Closesocket { .. } => "closesocket",
+            Call::Bind { .. } => "bind",
+            Call::Listen { .. } => "listen",
+            Call::Incoming { .. } => "incoming",
+            Call::Accept { .. } => "accept",
+            Call::Ioctlsocket { .. } => "ioctlsocket",
+            Call::Connect { .. } => "connect",
+            Call::CompleteConnect { .. } => "complete_connect",
+            Call::Setsockopt { .. } => "setsockopt",
+            Call::Getsockopt { .. } => "getsockopt",
+            Call::Condition { .. } => "condition",
+            Call::WsaIoctl { .. } => "WSAIoctl",
+            Call::Send { .. } => "send",
+            Call::Recv { .. } => "recv",
+            Call::Advance { .. } => "advance",
+            Call::SetPeer { .. } => "peer",
+            Call::PeerSends { .. } => "peer_sends",
+            Call::KeepaliveStatus { .. } => "keepalive_status",
+        }
+    }
+
+    /// The socket argument, if the call takes one.
+    pub fn socket(&self) -> Option<&SockRef> {
+        match self {
+            Call::Closesocket { s }
+            | Call::Bind { s }
+            | Call::Listen { s, .. }
+            | Call::Incoming { s }
+            | Call::Accept { s }
+            | Call::Ioctlsocket { s, .. }
+            | Call::Connect { s, .. }
+            | Call::CompleteConnect { s }
+            | Call::Setsockopt { s, .. }
+            | Call::Getsockopt { s, .. }
+            | Call::WsaIoctl { s, .. }
+            | Call::Send { s, .. }
+            | Call::Recv { s, .. }
+            | Call::SetPeer { s, .. }
+            | Call::PeerSends { s, .. }
+            | Call::KeepaliveStatus { s } => Some(s),
+            Call::WsaStartup { .. }
+            | Call::WsaCleanup
+            | Call::Socket { .. }
+            | Call::Condition { .. }
+            | Call::Advance { .. } => None,
+        }
+    }
+
+    /// True for a real Winsock call (as opposed to a scenario action such as `advance`).
+    pub fn is_winsock_call(&self) -> bool {
+        !matches!(
+            self,
+            Call::Incoming { .. }
+                | Call::CompleteConnect { .. }
+                | Call::Condition { .. }
+                | Call::Advance { .. }
+                | Call::SetPeer { .. }
+                | Call::PeerSends { .. }
+                | Call::KeepaliveStatus { .. }
+        )
+    }
+
+    /// The call written as C, e.g. `setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, 01 00 00 00, 4)`.
+    /// Buffers show their bytes before the call; `&N` is a pointer to an int holding N.
+    pub fn to_c(&self) -> String {
+        fn ptr(v: Option<impl core::fmt::Display>) -> String {
+            v.map_or_else(|| "NULL".to_string(), |v| format!("&{v}"))
+        }
+        match self {
+            Call::WsaStartup { version_requested } => {
+                format!("WSAStartup({version_requested:#06x}, &wsaData)")
+            }
+            Call::WsaCleanup => "WSACleanup()".into(),
+            Call::Socket {
+                af,
+                socket_type,
+                protocol,
+            } => format!("socket({af}, {socket_type}, {protocol})"),
+            Call::Closesocket { s } => format!("closesocket({s})"),
+            Call::Bind { s } => format!("bind({s}, &addr, sizeof addr)"),
+            Call::Listen { s, backlog } => match backlog {
+                Some(b) => format!("listen({s}, {b})"),
+                None => format!("listen({s}, SOMAXCONN)"),
+            },
+            Call::Incoming { s } => format!("incoming({s})"),
+            Call::Accept { s } => format!("accept({s}, NULL, NULL)"),
+            Call::Ioctlsocket { s, cmd, argp } => format!("ioctlsocket({s}, {cmd}, &{argp})"),
+            Call::Connect { s, peer } => {
+                format!(
+                    "connect({s}, &addr, sizeof addr) /* peer {} */",
+                    peer.as_str()
+                )
+            }
+            Call::CompleteConnect { s } => format!("complete_connect({s})"),
+            Call::Setsockopt {
+                s,
+                level,
+                optname,
+                optval,
+                optlen,
+            } => format!(
+                "setsockopt({s}, {level}, {}, {}, {optlen})",
+                optname_label(*level, *optname),
+                optval.render()
+            ),
+            Call::Getsockopt {
+                s,
+                level,
+                optname,
+                optval,
+                optlen,
+            } => format!(
+                "getsockopt({s}, {level}, {}, {}, {})",
+                optname_label(*level, *optname),
+                optval.render(),
+                ptr(*optlen)
+            ),
+            Call::Condition {
+                network_down,
+                blocking_call,
+            } => {
+                let mut parts = Vec::new();
+                if let Some(down) = network_down {
+                    parts.push(format!("network: {}", if *down { "down" } else { "up" }));
+                }
+                if let Some(b) = blocking_call {
+                    parts.push(format!("blocking_call: {b}"));
+                }
+                format!("condition({})", parts.join(", "))
+            }
+            Call::WsaIoctl {
+                s,
+                code,
+                in_buffer,
+                cb_in,
+                out_buffer,
+                cb_out,
+                bytes_returned,
+                overlapped,
+                completion_routine,
+            } => format!(
+                "WSAIoctl({s}, {code}, {}, {cb_in}, {}, {cb_out}, {}, {}, {})",
+                in_buffer.render(),
+                out_buffer.render(),
+                ptr(bytes_returned.map(|b| format!("{b:#x}"))),
+                if *overlapped { "&overlapped" } else { "NULL" },
+                if *completion_routine {
+                    "CompletionRoutine"
+                } else {
+                    "NULL"
+                },
+            ),
+            Call::Send { s, len } => format!("send({s}, buf, {len}, 0)"),
+            Call::Recv { s, len } => format!("recv({s}, buf, {len}, 0)"),
+            Call::Advance { by } => format!("advance({by})"),
+            Call::SetPeer { s, state } => format!(
+                "peer({s}, {})",
+                match state {
+                    PeerState::Responsive => "responsive",
+                    PeerState::Silent => "silent",
+                    PeerState::Reset => "reset",
+                }
+            ),
+            Call::PeerSends { s, len } => format!("peer_sends({s}, {len})"),
+            Call::KeepaliveStatus { s } => format!("keepalive_status({s})"),
+        }
+    }
+}
+
+/// An option's name as its level spells it: option numbers are per level, so 0x10 is
+/// `TCP_KEEPCNT` at `IPPROTO_TCP` and `SO_DONTROUTE` at `SOL_SOCKET`.
+pub fn optname_label(level: Level, optname: OptName) -> String {
+    let prefix = match level {
+        Level::SOL_SOCKET => "SO_",
+        Level::IPPROTO_TCP => "TCP_",
+        _ => return format!("{:#x}", optname.0),
+    };
+    OptName::NAMED
+        .iter()
+        .find(|(v, name, _)| *v == optname && name.starts_with(prefix))
+        .map_or_else(
+            || format!("{:#x}", optname.0),
+            |(_, name, _)| (*name).to_string(),
+        )
+}
+
+/// An `expect_on` key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProfileKey {
+    /// A preset name or an exact version.
+    Exact {
+        text: String,
+        version: WindowsVersion,
+    },
+    /// A half-open range `A..B`, either end optional.
+    Range {
+        text: String,
+        from: Option<WindowsVersion>,
+        to: Option<WindowsVersion>,
+    },
+}
+
+impl ProfileKey {
+    pub fn text(&self) -> &str {
+        match self {
+            ProfileKey::Exact { text, .. } | ProfileKey::Range { text, .. } => text,
+        }
+    }
+
+    /// Parses `win2003`, `6.0.6002`, `..6.0`, `10.0.15063..` or `5.0..6.0`.
+    pub fn parse(text: &str) -> Result<ProfileKey, String> {
+        if let Some((a, b)) = text.split_once("..") {
+            let bound = |s: &str| -> Result<Option<WindowsVersion>, String> {
+                let s = s.trim();
+                if s.is_empty() {
+                    Ok(None)
+                } else {
+                    parse_bound(s).map(Some)
+                }
+            };
+            let (from, to) = (bound(a)?, bound(b)?);
+            if let (Some(f), Some(t)) = (from, to) {
+                if f >= t {
+                    return Err(format!(
+                        "the range `{text}` is empty: its start must be below its end (A..B covers A up to, not including, B)"
+                    ));
+                }
+            }
+            return Ok(ProfileKey::Range {
+                text: text.to_string(),
+                from,
+                to,
+            });
+        }
+        parse_profile(text).map(|version| ProfileKey::Exact {
+            text: text.to_string(),
+            version,
+        })
+    }
+
+    /// True when this key covers `v`. An exact key without an update revision covers every
+    /// revision of its build.
+    pub fn matches(&self, v: WindowsVersion) -> bool {
+        match self {
+            ProfileKey::Exact { version, .. } => {
+                *version == v
+                    || (version.ubr.is_none() && *version == WindowsVersion { ubr: None, ..v })
+            }
+            ProfileKey::Range { from, to, .. } => {
+                from.is_none_or_le(v) && to.map_or(true, |t| v < t)
+            }
+        }
+    }
+
+    /// Smaller is more specific: exact keys first, then ranges by width.
+    fn specificity(&self) -> (u8, u128) {
+        fn num(v: WindowsVersion) -> u128 {
+            (u128::from(v.major) << 96)
+                | (u128::from(v.minor) << 64)
+                | (u128::from(v.build) << 32)
+                | u128::from(v.ubr.unwrap_or(0))
+        }
+        match self {
+            ProfileKey::Exact { .. } => (0, 0),
+            ProfileKey::Range { from, to, .. } => {
+                let lo = from.map_or(0, num);
+                let hi = to.map_or(u128::MAX, num);
+                (1, hi.saturating_sub(lo))
+            }
+        }
+    }
+}
+
+trait LowerBound {
+    fn is_none_or_le(&self, v: WindowsVersion) -> bool;
+}
+
+impl LowerBound for Option<WindowsVersion> {
+    fn is_none_or_le(&self, v: WindowsVersion) -> bool {
+        self.map_or(true, |f| f <= v)
+    }
+}
+
+/// A range bound: a preset name, or 1 to 4 dotted numbers (missing parts are 0: `6.0` is
+/// `6.0.0`).
+fn parse_bound(s: &str) -> Result<WindowsVersion, String> {
+    if let Some(p) = Preset::by_name(s) {
+        return Ok(p.version);
+    }
+    let parts: Vec<&str> = s.split('.').collect();
+    let mut nums = [0u32; 4];
+    if parts.len() > 4 || parts.iter().any(|p| p.parse::<u32>().is_err()) {
+        return Err(unknown_profile_message(s));
+    }
+    for (i, p) in parts.iter().enumerate() {
+        nums[i] = p.parse().unwrap_or(0); // checked just above
+    }
+    let v = WindowsVersion::new(nums[0], nums[1], nums[2]);
+    Ok(if parts.len() == 4 {
+        v.with_ubr(nums[3])
+    } else {
+        v
+    })
+}
+
+fn unknown_profile_message(s: &str) -> String {
+    let hint = closest(s, PRESETS.iter().map(|p| p.name))
+        .map(|c| format!("did you mean {c}? "))
+        .unwrap_or_default();
+    format!(
+        "unknown profile `{s}`: {hint}write a preset ({}) or a version MAJOR.MINOR.BUILD[.UBR]",
+        Preset::names().collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// Parses a profile: a preset name or `MAJOR.MINOR.BUILD[.UBR]`.
+pub fn parse_profile(s: &str) -> Result<WindowsVersion, String> {
+    if let Some(p) = Preset::by_name(s) {
+        return Ok(p.version);
+    }
+    let dots = s.matches('.').count();
+    if s.split('.').all(|p| p.parse::<u32>().is_ok()) && dots < 2 {
+        return Err(format!(
+            "`{s}` is not a whole version: write MAJOR.MINOR.BUILD (e.g. 6.0.6002), or a range such as `{s}..`"
+        ));
+    }
+    s.parse::<WindowsVersion>()
+        .map_err(|_| unknown_profile_message(s))
+}
+
+impl Step {
+    /// The expectation in force on `version`: the most specific matching `expect_on` key, else
+    /// `expect`. Ties between equally specific keys go to the key that sorts first.
+    pub fn expectation_for(&self, version: WindowsVersion) -> Option<&Expect> {
+        self.expect_on
+            .iter()
+            .filter(|(k, _)| k.matches(version))
+            .min_by_key(|(k, _)| k.specificity())
+            .map(|(_, e)| e)
+            .or(self.expect.as_ref())
+    }
+}
+
+impl Scenario {
+    /// The profiles this scenario runs on by default: its own list, or every preset.
+    pub fn default_profiles(&self) -> Vec<WindowsVersion> {
+        self.profiles
+            .clone()
+            .unwrap_or_else(|| PRESETS.iter().map(|p| p.version).collect())
+    }
+
+    /// Loads and checks a scenario file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+        let path = path.as_ref();
+        let source = std::fs::read_to_string(path).map_err(|e| {
+            ScenarioError::new(
+                path,
+                Pos { line: 1, column: 1 },
+                format!("cannot read the file: {e}"),
+            )
+        })?;
+        Scenario::from_yaml_str(path, &source)
+    }
+
+    /// Loads and checks a scenario from its text; `file` names it in messages.
+    pub fn from_yaml_str(file: impl AsRef<Path>, source: &str) -> Result<Scenario, ScenarioError> {
+        Loader {
+            file: file.as_ref(),
+            positions: Positions::index(source),
+        }
+        .load(source)
+    }
+}
+
+struct Loader<'a> {
+    file: &'a Path,
+    positions: Positions,
+}
+
+impl Loader<'_> {
+    fn err(&self, path: &str, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::new(self.file, self.positions.of(path), message)
+    }
+
+    fn load(&self, source: &str) -> Result<Scenario, ScenarioError> {
+        // The format version first: a newer file may use keys this version does not know, and
+        // "needs format 2" is the useful message then, not "unknown key".
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(source).map_err(|e| from_yaml(self.file, &e))?;
+        let format = match value.get("format") {
+            None => FORMAT_VERSION,
+            Some(v) => match v.as_u64() {
+                Some(n) if (1..=u64::from(FORMAT_VERSION)).contains(&n) => n as u32,
+                Some(n) if n > u64::from(FORMAT_VERSION) => {
+                    return Err(self.err(
+                        "format",
+                        format!(
+                            "this file needs scenario format {n}, and this wsoracle reads format {FORMAT_VERSION} and older: upgrade wsoracle (or write `format: {FORMAT_VERSION}`)"
+                        ),
+                    ))
+                }
+                _ => {
+                    return Err(self.err(
+                        "format",
+                        format!("`format` is a whole number from 1 to {FORMAT_VERSION}"),
+                    ))
+                }
+            },
+        };
+        let file: ScenarioFile =
+            serde_yaml::from_str(source).map_err(|e| from_yaml(self.file, &e))?;
+
+        if file.name.trim().is_empty() || file.name.contains('\n') {
+            return Err(self.err("name", "`name` is one non-empty line"));
+        }
+        let profiles = match &file.profiles {
+            None => None,
+            Some(list) => {
+                let mut out = Vec::with_capacity(list.len());
+                for (i, p) in list.iter().enumerate() {
+                    out.push(parse_profile(p).map_err(|m| self.err(&format!("profiles/{i}"), m))?);
+                }
+                Some(out)
+            }
+        };
+        let fidelity = match file.fidelity {
+            None | Some(FidelityName::Observed) => Fidelity::Observed,
+            Some(FidelityName::Documented) => Fidelity::Documented,
+        };
+        let mut registry = Registry::default();
+        if let Some(r) = &file.registry {
+            for (value, data) in [
+                (RegistryValue::KeepAliveTime, &r.KeepAliveTime),
+                (RegistryValue::KeepAliveInterval, &r.KeepAliveInterval),
+                (
+                    RegistryValue::TcpMaxDataRetransmissions,
+                    &r.TcpMaxDataRetransmissions,
+                ),
+                (
+                    RegistryValue::PPTPTcpMaxDataRetransmissions,
+                    &r.PPTPTcpMaxDataRetransmissions,
+                ),
+            ] {
+                registry.set(value, data.as_ref().map(|d| d.0));
+            }
+        }
+
+        let mut bound: Vec<String> = Vec::new();
+        let mut steps = Vec::with_capacity(file.steps.len());
+        for (index, raw) in file.steps.into_iter().enumerate() {
+            steps.push(self.step(index, raw, &mut bound)?);
+        }
+        Ok(Scenario {
+            file: self.file.to_path_buf(),
+            format,
+            name: file.name,
+            description: file.description,
+            covers: file.covers,
+            profiles,
+            fidelity,
+            registry,
+            steps,
+        })
+    }
+
+    fn step(
+        &self,
+        index: usize,
+        raw: StepFile,
+        bound: &mut Vec<String>,
+    ) -> Result<Step, ScenarioError> {
+        let here = format!("steps/{index}");
+        let present = present_call_keys(&raw);
+        let key = match present.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(self.err(
+                    &here,
+                    format!(
+                        "this step has no call: a step is a map with exactly one of {}",
+                        CALL_KEYS.join(", ")
+                    ),
+                ))
+            }
+            [first, second, ..] => {
+                return Err(self.err(
+                    &format!("{here}/{second}"),
+                    format!(
+                        "this step has two calls, `{first}` and `{second}`: a step has exactly one; split it into two steps"
+                    ),
+                ))
+            }
+        };
+        let args = format!("{here}/{key}");
+        let call = self.call(&args, raw_call(&raw))?;
+
+        // Every socket name must be bound by an earlier step.
+        if let Some(SockRef::Name(name)) = call.socket() {
+            self.check_bound(&format!("{args}/s"), name, bound)?;
+        }
+
+        if let Some(name) = &raw.bind_as {
+            if !matches!(call, Call::Socket { .. } | Call::Accept { .. }) {
+                return Err(self.err(
+                    &format!("{here}/as"),
+                    format!("`as` binds the SOCKET that `socket` or `accept` returns; `{key}` returns none"),
+                ));
+            }
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && name != "INVALID_SOCKET";
+            if !valid {
+                return Err(self.err(
+                    &format!("{here}/as"),
+                    format!("`{name}` cannot name a socket: use a word such as `s`, `listener` or `conn2`"),
+                ));
+            }
+            bound.push(name.clone());
+        }
+
+        let check_expect = |path: &str, e: &Expect| -> Result<(), ScenarioError> {
+            self.check_expect_fields(path, &call, e)?;
+            for (i, c) in e.completions.iter().flatten().enumerate() {
+                if let SockRef::Name(name) = &c.s {
+                    self.check_bound(&format!("{path}/completions/{i}/s"), name, bound)?;
+                }
+            }
+            Ok(())
+        };
+        if let Some(e) = &raw.expect {
+            check_expect(&format!("{here}/expect"), e)?;
+        }
+        let mut expect_on = Vec::new();
+        for (key_text, e) in raw.expect_on.iter().flatten() {
+            let path = format!("{here}/expect_on/{key_text}");
+            let key = ProfileKey::parse(key_text)
+                .map_err(|m| ScenarioError::new(self.file, self.positions.key_of(&path), m))?;
+            check_expect(&path, e)?;
+            expect_on.push((key, e.clone()));
+        }
+        Ok(Step {
+            index,
+            pos: self.positions.of(&here),
+            call,
+            bind_as: raw.bind_as,
+            expect: raw.expect,
+            expect_on,
+        })
+    }
+
+    fn check_bound(&self, path: &str, name: &str, bound: &[String]) -> Result<(), ScenarioError> {
+        if bound.iter().any(|b| b == name) {
+            return Ok(());
+        }
+        let hint = match closest(name, bound.iter().map(String::as_str)) {
+            Some(c) => format!("did you mean `{c}`? "),
+            None if bound.is_empty() => "no socket is bound yet; ".to_string(),
+            None => format!("the names bound so far are {}; ", bound.join(", ")),
+        };
+        Err(self.err(
+            path,
+            format!(
+                "no socket is named `{name}` here: {hint}bind one earlier with `as: {name}` on a `socket` or `accept` step, or write INVALID_SOCKET or an integer"
+            ),
+        ))
+    }
+
+    fn check_expect_fields(
+        &self,
+        path: &str,
+        call: &Call,
+        e: &Expect,
+    ) -> Result<(), ScenarioError> {
+        for field in e.fields() {
+            let applies = match field {
+                "completions" => true,
+                "ret" => call.is_winsock_call() || matches!(call, Call::CompleteConnect { .. }),
+                "error" => {
+                    (call.is_winsock_call() && !matches!(call, Call::WsaStartup { .. }))
+                        || matches!(call, Call::CompleteConnect { .. })
+                }
+                "optval" | "optlen" => {
+                    matches!(call, Call::Getsockopt { .. } | Call::Setsockopt { .. })
+                }
+                "lpcbBytesReturned" | "lpvOutBuffer" | "completion" => {
+                    matches!(call, Call::WsaIoctl { .. })
+                }
+                _ => matches!(call, Call::KeepaliveStatus { .. }),
+            };
+            let why = match (field, call) {
+                ("error", Call::WsaStartup { .. }) => {
+                    " (WSAStartup returns its error code as `ret` and does not set the last error)"
+                }
+                _ => "",
+            };
+            if !applies {
+                return Err(ScenarioError::new(
+                    self.file,
+                    self.positions.key_of(&format!("{path}/{field}")),
+                    format!(
+                        "`{field}` cannot be checked on `{}`{why}; it checks {}",
+                        call.name(),
+                        applicable_fields(call).join(", ")
+                    ),
+                ));
+            }
+            if field == "ret" && matches!(call, Call::Socket { .. }) {
+                if let Some(r) = e.ret {
+                    if r != crate::values::RetExpect::InvalidSocket {
+                        return Err(ScenarioError::new(
+                            self.file,
+                            self.positions.of(&format!("{path}/ret")),
+                            "the SOCKET that `socket` returns is an opaque handle: only `ret: INVALID_SOCKET` can be checked; check `error: 0` for success",
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn call(&self, args: &str, raw: RawCall) -> Result<Call, ScenarioError> {
+        Ok(match raw {
+            RawCall::Startup(a) => Call::WsaStartup {
+                version_requested: a
+                    .wVersionRequested
+                    .map_or(wsoracle_model::codes::WINSOCK_2_2, |v| v.0),
+            },
+            RawCall::Cleanup => Call::WsaCleanup,
+            RawCall::Socket(a) => Call::Socket {
+                af: a.af.0,
+                socket_type: a.socket_type.0,
+                protocol: a.protocol.0,
+            },
+            RawCall::S(name, a) => {
+                let s = a.s.clone();
+                match name {
+                    "closesocket" => Call::Closesocket { s },
+                    "bind" => Call::Bind { s },
+                    "incoming" => Call::Incoming { s },
+                    "accept" => Call::Accept { s },
+                    "complete_connect" => Call::CompleteConnect { s },
+                    _ => Call::KeepaliveStatus { s },
+                }
+            }
+            RawCall::Listen(a) => Call::Listen {
+                s: a.s.clone(),
+                backlog: a.backlog.map(|b| b.0),
+            },
+            RawCall::Ioctlsocket(a) => Call::Ioctlsocket {
+                s: a.s.clone(),
+                cmd: a.cmd.0,
+                argp: a.argp.0,
+            },
+            RawCall::Connect(a) => Call::Connect {
+                s: a.s.clone(),
+                peer: match a.peer {
+                    PeerAnswer::Accepts => Peer::Accepts,
+                    PeerAnswer::Refuses => Peer::Refuses,
+                    PeerAnswer::Silent => Peer::Silent,
+                },
+            },
+            RawCall::Setsockopt(a) => {
+                let optval = a.optval.clone().unwrap_or(Buffer::Null);
+                let optlen = match &a.optlen {
+                    None => i32::try_from(optval.len()).unwrap_or(i32::MAX),
+                    Some(Nullable::Value(n)) => n.0,
+                    Some(Nullable::Null) => {
+                        return Err(self.err(
+                            &format!("{args}/optlen"),
+                            "setsockopt's optlen is an int passed by value, not a pointer: write a number, or leave it out for the length of optval",
+                        ))
+                    }
+                };
+                self.check_fits(args, "optval", "optlen", &optval, i64::from(optlen))?;
+                Call::Setsockopt {
+                    s: a.s.clone(),
+                    level: a.level.0,
+                    optname: a.optname.0,
+                    optval,
+                    optlen,
+                }
+            }
+            RawCall::Getsockopt(a) => {
+                let given_len = |b: &Buffer| i32::try_from(b.len()).unwrap_or(i32::MAX);
+                let (optval, optlen) = match (&a.optval, &a.optlen) {
+                    (Some(b), None) => (b.clone(), Some(given_len(b))),
+                    (Some(b), Some(l)) => (b.clone(), l.as_value().map(|n| n.0)),
+                    // No optval: a buffer of max(optlen, 0) bytes of 0xcc, 4 for a NULL optlen.
+                    (None, Some(Nullable::Value(n))) => (
+                        Buffer::Bytes(vec![0xcc; n.0.clamp(0, MAX_DEFAULT_BUFFER) as usize]),
+                        Some(n.0),
+                    ),
+                    (None, Some(Nullable::Null)) => (Buffer::Bytes(vec![0xcc; 4]), None),
+                    // Neither: a DWORD's worth, the size every keep-alive option has.
+                    (None, None) => (Buffer::Bytes(vec![0xcc; 4]), Some(4)),
+                };
+                if a.optval.is_some() {
+                    if let Some(n) = optlen {
+                        self.check_fits(args, "optval", "optlen", &optval, i64::from(n))?;
+                    }
+                }
+                Call::Getsockopt {
+                    s: a.s.clone(),
+                    level: a.level.0,
+                    optname: a.optname.0,
+                    optval,
+                    optlen,
+                }
+            }
+            RawCall::Condition(a) => {
+                if a.network.is_none() && a.blocking_call.is_none() {
+                    return Err(self.err(
+                        args,
+                        "`condition` sets `network: down|up`, `blocking_call: true|false`, or both",
+                    ));
+                }
+                Call::Condition {
+                    network_down: a.network.map(|n| n == NetworkCondition::Down),
+                    blocking_call: a.blocking_call,
+                }
+            }
+            RawCall::WsaIoctl(a) => {
+                let in_buffer = a.lpvInBuffer.clone().unwrap_or(Buffer::Null);
+                let cb_in = a
+                    .cbInBuffer
+                    .map_or(u32::try_from(in_buffer.len()).unwrap_or(u32::MAX), |c| c.0);
+                self.check_fits(
+                    args,
+                    "lpvInBuffer",
+                    "cbInBuffer",
+                    &in_buffer,
+                    i64::from(cb_in),
+                )?;
+                let out_buffer = a.lpvOutBuffer.clone().unwrap_or(Buffer::Null);
+                let cb_out = a.cbOutBuffer.map_or(0, |c| c.0);
+                self.check_fits(
+                    args,
+                    "lpvOutBuffer",
+                    "cbOutBuffer",
+                    &out_buffer,
+                    i64::from(cb_out),
+                )?;
+                Call::WsaIoctl {
+                    s: a.s.clone(),
+                    code: a.dwIoControlCode.0,
+                    in_buffer,
+                    cb_in,
+                    out_buffer,
+                    cb_out,
+                    bytes_returned: match &a.lpcbBytesReturned {
+                        None => Some(DEFAULT_BYTES_RETURNED),
+                        Some(Nullable::Null) => None,
+                        Some(Nullable::Value(v)) => Some(v.0),
+                    },
+                    overlapped: a.lpOverlapped.unwrap_or(false),
+                    completion_routine: a.lpCompletionRoutine.unwrap_or(false),
+                }
+            }
+            RawCall::Len(name, a) => {
+                let s = a.s.clone();
+                let len = a.len.map_or(1, |l| l.0);
+                match name {
+                    "send" => Call::Send { s, len },
+                    "recv" => Call::Recv { s, len },
+                    _ => Call::PeerSends { s, len },
+                }
+            }
+            RawCall::Advance(d) => Call::Advance { by: d },
+            RawCall::Peer(a) => Call::SetPeer {
+                s: a.s.clone(),
+                state: a.state,
+            },
+        })
+    }
+
+    /// A positive length larger than the bytes given would make the call read or write past
+    /// the buffer: the scenario cannot mean that.
+    fn check_fits(
+        &self,
+        args: &str,
+        buffer_name: &str,
+        len_name: &str,
+        buffer: &Buffer,
+        len: i64,
+    ) -> Result<(), ScenarioError> {
+        if let Buffer::Bytes(b) = buffer {
+            let have = b.len() as i64; // a buffer is at most MAX_BUFFER bytes
+            if len > have {
+                return Err(self.err(
+                    &format!("{args}/{len_name}"),
+                    format!(
+                        "{len_name} {len} is larger than the {have} bytes of {buffer_name}: the call would read past the buffer. Give {buffer_name} {len} bytes (e.g. {{bytes: {len}}} or more hex), or lower {len_name} to {have} or less"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The largest buffer a getsockopt without `optval` gets from its optlen.
+const MAX_DEFAULT_BUFFER: i32 = 1 << 16;
+
+fn applicable_fields(call: &Call) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    if call.is_winsock_call() || matches!(call, Call::CompleteConnect { .. }) {
+        f.push("ret");
+        if !matches!(call, Call::WsaStartup { .. }) {
+            f.push("error");
+        }
+    }
+    match call {
+        Call::Getsockopt { .. } | Call::Setsockopt { .. } => f.extend(["optval", "optlen"]),
+        Call::WsaIoctl { .. } => f.extend(["lpcbBytesReturned", "lpvOutBuffer", "completion"]),
+        Call::KeepaliveStatus { .. } => f.extend([
+            "enabled",
+            "idle_ms",
+            "interval_ms",
+            "probe_count",
+            "probes_sent",
+            "state",
+            "dropped_at",
+        ]),
+        _ => {}
+    }
+    f.push("completions");
+    f
+}
+
+fn present_call_keys(raw: &StepFile) -> Vec<&'static str> {
+    let flags = [
+        raw.WSAStartup.is_some(),
+        raw.WSACleanup.is_some(),
+        raw.socket.is_some(),
+        raw.closesocket.is_some(),
+        raw.bind.is_some(),
+        raw.listen.is_some(),
+        raw.incoming.is_some(),
+        raw.accept.is_some(),
+        raw.ioctlsocket.is_some(),
+        raw.connect.is_some(),
+        raw.complete_connect.is_some(),
+        raw.setsockopt.is_some(),
+        raw.getsockopt.is_some(),
+        raw.condition.is_some(),
+        raw.WSAIoctl.is_some(),
+        raw.send.is_some(),
+        raw.recv.is_some(),
+        raw.advance.is_some(),
+        raw.peer.is_some(),
+        raw.peer_sends.is_some(),
+        raw.keepalive_status.is_some(),
+    ];
+    CALL_KEYS
+        .iter()
+        .zip(flags)
+        .filter(|(_, set)| *set)
+        .map(|(k, _)| *k)
+        .collect()
+}
+
+/// The one call of a step, borrowed from the file's shape.
+enum RawCall<'a> {
+    Startup(&'a crate::schema::StartupArgs),
+    Cleanup,
+    Socket(&'a crate::schema::SocketArgs),
+    S(&'static str, &'a crate::schema::SArgs),
+    Listen(&'a crate::schema::ListenArgs),
+    Ioctlsocket(&'a crate::schema::IoctlsocketArgs),
+    Connect(&'a crate::schema::ConnectArgs),
+    Setsockopt(&'a crate::schema::SockoptArgs),
+    Getsockopt(&'a crate::schema::SockoptArgs),
+    Condition(&'a crate::schema::ConditionArgs),
+    WsaIoctl(&'a crate::schema::WsaIoctlArgsFile),
+    Len(&'static str, &'a crate::schema::LenArgs),
+    Advance(Duration),
+    Peer(&'a crate::schema::PeerArgs),
+}
+
+/// The call of a step that has exactly one (checked by the caller).
+fn raw_call(raw: &StepFile) -> RawCall<'_> {
+    if let Some(a) = &raw.WSAStartup {
+        RawCall::Startup(a)
+    } else if raw.WSACleanup.is_some() {
+        RawCall::Cleanup
+    } else if let Some(a) = &raw.socket {
+        RawCall::Socket(a)
+    } else if let Some(a) = &raw.closesocket {
+        RawCall::S("closesocket", a)
+    } else if let Some(a) = &raw.bind {
+        RawCall::S("bind", a)
+    } else if let Some(a) = &raw.listen {
+        RawCall::Listen(a)
+    } else if let Some(a) = &raw.incoming {
+        RawCall::S("incoming", a)
+    } else if let Some(a) = &raw.accept {
+        RawCall::S("accept", a)
+    } else if let Some(a) = &raw.ioctlsocket {
+        RawCall::Ioctlsocket(a)
+    } else if let Some(a) = &raw.connect {
+        RawCall::Connect(a)
+    } else if let Some(a) = &raw.complete_connect {
+        RawCall::S("complete_connect", a)
+    } else if let Some(a) = &raw.setsockopt {
+        RawCall::Setsockopt(a)
+    } else if let Some(a) = &raw.getsockopt {
+        RawCall::Getsockopt(a)
+    } else if let Some(a) = &raw.condition {
+        RawCall::Condition(a)
+    } else if let Some(a) = &raw.WSAIoctl {
+        RawCall::WsaIoctl(a)
+    } else if let Some(a) = &raw.send {
+        RawCall::Len("send", a)
+    } else if let Some(a) = &raw.recv {
+        RawCall::Len("recv", a)
+    } else if let Some(d) = &raw.advance {
+        RawCall::Advance(d.0)
+    } else if let Some(a) = &raw.peer {
+        RawCall::Peer(a)
+    } else if let Some(a) = &raw.peer_sends {
+        RawCall::Len("peer_sends", a)
+    } else if let Some(a) = &raw.keepalive_status {
+        RawCall::S("keepalive_status", a)
+    } else {
+        // Unreachable: the caller checked the step has exactly one call key. WSACleanup is the
+        // harmless fallback, never a panic.
+        RawCall::Cleanup
+    }
+}

@@ -1,0 +1,247 @@
+//! Traces: one line per call, as C, with everything a caller could observe after it and the
+//! provenance of the answer.
+//!
+//! Two renderings: [`profile_trace`] for one profile, and [`side_by_side`], which prints each
+//! call once and groups the profiles that answered it identically, so that a difference between
+//! Windows versions shows as a split at the step where it happens.
+
+use std::fmt::Write as _;
+
+use wsoracle_model::outcome::Answer;
+use wsoracle_model::{Fidelity, RegistryValue};
+
+use crate::run::{
+    provenance, ret_label, state_label, CallAnswer, ProfileRun, StepAnswer, StepRecord,
+};
+use crate::scenario::{Call, Scenario};
+use crate::values::hex;
+
+/// What a caller observes after one step, without the call itself:
+/// `= SOCKET_ERROR WSAEFAULT; optval cc cc cc cc; optlen 4  [rule (basis: sources)]`, and, where
+/// the other fidelity answers differently, `  ≠ documented: ...`.
+pub fn render_answer(call: &Call, record: &StepRecord, fidelity: Fidelity) -> String {
+    let mut out = String::new();
+    match &record.answer {
+        StepAnswer::Call(a) => {
+            out.push_str(&render_call_answer(call, a));
+            let _ = write!(out, "  [{}]", provenance(a.outcome.rule, fidelity));
+            if let Some(other) = &a.outcome.other {
+                let _ = write!(
+                    out,
+                    "  ≠ {}: {}",
+                    fidelity.other(),
+                    render_other(call, other, fidelity.other())
+                );
+            }
+        }
+        StepAnswer::Action { rule } => {
+            let _ = write!(out, "= done  [{}]", provenance(rule, fidelity));
+        }
+        StepAnswer::Condition => out.push_str("= done"),
+        StepAnswer::Advanced { now } => {
+            let _ = write!(out, "= {now}");
+        }
+        StepAnswer::Status(st) => {
+            let e = &st.effective;
+            let _ = write!(
+                out,
+                "= enabled {}, idle_ms {} [{}], interval_ms {} [{}], probe_count {} [{}], probes_sent {}, state {}, dropped_at {}",
+                st.enabled,
+                e.idle_ms.value,
+                e.idle_ms.rule.id,
+                e.interval_ms.value,
+                e.interval_ms.rule.id,
+                e.count.value,
+                e.count.rule.id,
+                st.probes_sent,
+                state_label(st.state),
+                st.dropped_at
+                    .map_or("null".to_string(), |t| t.since_zero().to_string()),
+            );
+        }
+    }
+    for c in &record.completions {
+        let _ = write!(
+            out,
+            "; completes {}({}) = {} {} at {}  [{}]",
+            c.call,
+            c.s,
+            ret_label(c.ret),
+            c.error,
+            c.at,
+            provenance(c.rule, fidelity)
+        );
+    }
+    out
+}
+
+fn render_call_answer(call: &Call, a: &CallAnswer) -> String {
+    let mut out = format!("= {}", ret_label(a.outcome.ret));
+    if let Some(name) = &a.bound {
+        let _ = write!(out, " (as {name})");
+    }
+    if let Some(e) = a.outcome.error {
+        let _ = write!(out, " {e}");
+    }
+    match call {
+        Call::Getsockopt { .. } => {
+            let _ = write!(
+                out,
+                "; optval {}; optlen {}",
+                a.buffer_after.as_deref().map_or("NULL".to_string(), hex),
+                a.optlen_after.map_or("NULL".to_string(), |v| v.to_string())
+            );
+        }
+        Call::WsaIoctl { .. } => {
+            let _ = write!(
+                out,
+                "; lpvOutBuffer {}; *lpcbBytesReturned {}",
+                a.buffer_after.as_deref().map_or("NULL".to_string(), hex),
+                a.bytes_returned_after
+                    .map_or("NULL".to_string(), |v| format!("{v:#x}"))
+            );
+            if let Some(c) = a.outcome.completion {
+                let _ = write!(
+                    out,
+                    "; completion {{error: {}, bytes: {}}}",
+                    c.error, c.bytes
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The other fidelity's answer: what it returns and what it writes.
+fn render_other(call: &Call, other: &Answer, fidelity: Fidelity) -> String {
+    let mut out = format!("= {}", ret_label(other.ret));
+    if let Some(e) = other.error {
+        let _ = write!(out, " {e}");
+    }
+    let w = &other.written;
+    if matches!(call, Call::Getsockopt { .. } | Call::WsaIoctl { .. }) {
+        if w.len > 0 {
+            let _ = write!(out, "; writes {}", hex(w.data()));
+        }
+        if let Some(n) = w.optlen {
+            let _ = write!(out, "; optlen {n}");
+        }
+        if let Some(n) = w.bytes_returned {
+            let _ = write!(out, "; *lpcbBytesReturned {n:#x}");
+        }
+    }
+    let _ = write!(out, "  [{}]", provenance(other.rule, fidelity));
+    out
+}
+
+/// One profile's trace: one line per step.
+pub fn profile_trace(scenario: &Scenario, run: &ProfileRun) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {} on {} ({}), fidelity {}",
+        scenario.name,
+        run.version.label(),
+        run.version,
+        run.fidelity
+    );
+    for (step, record) in scenario.steps.iter().zip(&run.steps) {
+        let _ = writeln!(
+            out,
+            "{:>3}  {} {}",
+            step.index + 1,
+            record.call,
+            render_answer(&step.call, record, run.fidelity)
+        );
+    }
+    if let Some(m) = &run.misuse {
+        let _ = writeln!(out, "  !  scenario error: {}", m.message);
+    }
+    out
+}
+
+fn registry_line(scenario: &Scenario) -> String {
+    let set: Vec<String> = RegistryValue::ALL
+        .iter()
+        .filter_map(|v| scenario.registry.get(*v).map(|d| format!("{v}={d}")))
+        .collect();
+    if set.is_empty() {
+        "(nothing set: the defaults apply)".into()
+    } else {
+        set.join(", ")
+    }
+}
+
+/// Every profile's answers, step by step, with the profiles that agree grouped on one line.
+/// Deterministic: the snapshot of a scenario.
+pub fn side_by_side(scenario: &Scenario, runs: &[ProfileRun]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "scenario: {}", scenario.name);
+    let fidelity = runs.first().map_or(scenario.fidelity, |r| r.fidelity);
+    let _ = writeln!(out, "fidelity: {fidelity}");
+    let _ = writeln!(out, "registry: {}", registry_line(scenario));
+    let labels: Vec<String> = runs.iter().map(|r| r.version.label()).collect();
+    let _ = writeln!(out, "profiles: {}", labels.join(" "));
+    for step in &scenario.steps {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{:>3}  {}", step.index + 1, step.call.to_c());
+        // Each profile's answer for this step, grouped by text in first-seen order.
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for (run, label) in runs.iter().zip(&labels) {
+            let text = match run.steps.get(step.index) {
+                Some(record) => render_answer(&step.call, record, run.fidelity),
+                None => match &run.misuse {
+                    Some(m) if m.pos == step.pos => {
+                        format!("scenario error: {}", misuse_reason(&m.message))
+                    }
+                    _ => "(not run: an earlier step was a scenario error)".into(),
+                },
+            };
+            match groups.iter_mut().find(|(t, _)| *t == text) {
+                Some((_, members)) => members.push(label.clone()),
+                None => groups.push((text, vec![label.clone()])),
+            }
+        }
+        if let [(text, _)] = groups.as_slice() {
+            let _ = writeln!(out, "     all: {text}");
+            continue;
+        }
+        for (text, members) in groups {
+            let _ = writeln!(out, "     {}:", group_label(&labels, &members));
+            let _ = writeln!(out, "       {text}");
+        }
+    }
+    out
+}
+
+/// A misuse message without its " (step N `call` on profile)" tail (the snapshot shows those).
+fn misuse_reason(message: &str) -> &str {
+    message
+        .rsplit_once(" (step ")
+        .map_or(message, |(reason, _)| reason)
+}
+
+/// The profiles of a group, with runs of three or more neighbours (in the run's profile order)
+/// shortened to `vista to win11`.
+fn group_label(all: &[String], members: &[String]) -> String {
+    let positions: Vec<usize> = members
+        .iter()
+        .filter_map(|m| all.iter().position(|a| a == m))
+        .collect();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < positions.len() {
+        let mut j = i;
+        while j + 1 < positions.len() && positions[j + 1] == positions[j] + 1 {
+            j += 1;
+        }
+        if j - i >= 2 {
+            parts.push(format!("{} to {}", all[positions[i]], all[positions[j]]));
+        } else {
+            parts.extend(positions[i..=j].iter().map(|p| all[*p].clone()));
+        }
+        i = j + 1;
+    }
+    parts.join(", ")
+}
