@@ -5,6 +5,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `println!` that ignores a closed stdout (`wsoracle run | head`) instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod diff;
 mod explain;
 mod profiles;
@@ -50,7 +58,7 @@ fn main() -> ExitCode {
 fn schema() -> i32 {
     match serde_json::to_string_pretty(&wsoracle_scenario::json_schema()) {
         Ok(text) => {
-            println!("{text}");
+            outln!("{text}");
             0
         }
         Err(e) => {

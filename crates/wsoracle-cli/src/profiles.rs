@@ -41,21 +41,21 @@ steps:
 "#;
 
 pub fn run() -> i32 {
-    println!("Presets (`--profile NAME`, or any MAJOR.MINOR.BUILD[.UBR]):");
+    outln!("Presets (`--profile NAME`, or any MAJOR.MINOR.BUILD[.UBR]):");
     for p in PRESETS {
-        println!(
+        outln!(
             "  {:<12} {:<12} {}",
             p.name,
             p.version.to_string(),
             p.description
         );
     }
-    println!();
-    println!("Version thresholds the rules are keyed on (wsoracle_model::version::threshold):");
+    outln!();
+    outln!("Version thresholds the rules are keyed on (wsoracle_model::version::threshold):");
     for (name, v, what) in THRESHOLDS {
-        println!("  {:<12} {name}: {what}", v.to_string());
+        outln!("  {:<12} {name}: {what}", v.to_string());
     }
-    println!();
+    outln!();
 
     let probe = match Scenario::from_yaml_str("<profile probe>", PROBE) {
         Ok(s) => s,
@@ -68,7 +68,7 @@ pub fn run() -> i32 {
         .iter()
         .map(|p| run_profile(&probe, p.version))
         .collect();
-    println!("What differs between neighbouring presets (probe calls run on each):");
+    outln!("What differs between neighbouring presets (probe calls run on each):");
     for pair in runs.windows(2) {
         let [old, new] = pair else { continue };
         let (a, b) = (old.version.label(), new.version.label());
@@ -95,15 +95,15 @@ pub fn run() -> i32 {
             format!(" (crosses {})", crossed.join(", "))
         };
         if differences.is_empty() {
-            println!("  {a} -> {b}{crossing}: no difference in the probe calls");
+            outln!("  {a} -> {b}{crossing}: no difference in the probe calls");
             continue;
         }
-        println!("  {a} -> {b}{crossing}:");
+        outln!("  {a} -> {b}{crossing}:");
         for (call, before, after) in differences {
             let show = |x: Option<String>| x.unwrap_or_else(|| "(not run)".into());
-            println!("    {call}");
-            println!("      {a:<11} {}", show(before));
-            println!("      {b:<11} {}", show(after));
+            outln!("    {call}");
+            outln!("      {a:<11} {}", show(before));
+            outln!("      {b:<11} {}", show(after));
         }
     }
     0

@@ -64,8 +64,8 @@ fn default_paths() -> Vec<PathBuf> {
         return vec![here];
     }
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    if workspace.exists() {
-        return vec![workspace];
+    if let Ok(found) = workspace.canonicalize() {
+        return vec![found];
     }
     vec![here]
 }
@@ -182,11 +182,11 @@ fn print_text(outcomes: &[(PathBuf, Outcome)], trace: bool) {
         match outcome {
             Outcome::LoadError(e) => {
                 errors += 1;
-                println!("error {e}");
+                outln!("error {e}");
             }
             Outcome::Skipped(s, only) => {
                 skipped += 1;
-                println!(
+                outln!(
                     "skip  {shown}  (written for fidelity {}; --fidelity {only})",
                     s.fidelity
                 );
@@ -199,28 +199,28 @@ fn print_text(outcomes: &[(PathBuf, Outcome)], trace: bool) {
                 if !misuses.is_empty() {
                     errors += 1;
                     for m in misuses {
-                        println!("error {m}");
+                        outln!("error {m}");
                     }
                 } else if report.failures.is_empty() {
                     passed += 1;
-                    println!("ok    {shown}  ({} profiles)", report.runs.len());
+                    outln!("ok    {shown}  ({} profiles)", report.runs.len());
                 } else {
                     failed += 1;
-                    println!("FAIL  {shown}");
+                    outln!("FAIL  {shown}");
                 }
                 print_failures(file, &report.failures);
                 if trace {
-                    println!();
+                    outln!();
                     for line in side_by_side(s, &report.runs).lines() {
-                        println!("      {line}");
+                        outln!("      {line}");
                     }
-                    println!();
+                    outln!();
                 }
             }
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{} scenarios: {passed} passed, {failed} failed, {errors} errors, {skipped} skipped",
         outcomes.len()
     );
@@ -228,7 +228,7 @@ fn print_text(outcomes: &[(PathBuf, Outcome)], trace: bool) {
 
 fn print_failures(file: &Path, failures: &[Failure]) {
     for f in failures {
-        println!(
+        outln!(
             "      {}:{}:{}: step {} {} on {}: {}: expected {}, got {}",
             file.display(),
             f.pos.line,
@@ -240,7 +240,7 @@ fn print_failures(file: &Path, failures: &[Failure]) {
             f.expected,
             f.actual
         );
-        println!("      repro: {}", repro(file, f.profile));
+        outln!("      repro: {}", repro(file, f.profile));
     }
 }
 
@@ -327,7 +327,7 @@ fn print_json(outcomes: &[(PathBuf, Outcome)], trace: bool, status: i32) {
         "scenarios": scenarios,
     });
     match serde_json::to_string_pretty(&doc) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => outln!("{text}"),
         Err(e) => eprintln!("wsoracle run: cannot print JSON: {e}"),
     }
 }

@@ -1,0 +1,180 @@
+//! Malformed scenarios: each gives a load error with its line and column, what is wrong and what
+//! would be right.
+
+use wsoracle_scenario::{run, RunOptions, Scenario, ScenarioError};
+
+const HEAD: &str = "name: t\nsteps:\n  - WSAStartup: {}\n  - socket: {af: AF_INET, type: SOCK_STREAM, protocol: IPPROTO_TCP}\n    as: s\n";
+
+fn load(steps: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::from_yaml_str("t.yaml", &format!("{HEAD}{steps}"))
+}
+
+#[track_caller]
+fn error(steps: &str) -> ScenarioError {
+    match load(steps) {
+        Ok(_) => panic!("loaded: {steps}"),
+        Err(e) => e,
+    }
+}
+
+#[track_caller]
+fn assert_error(steps: &str, line: usize, needle: &str) {
+    let e = error(steps);
+    assert_eq!(e.pos.line, line, "{e}");
+    assert!(e.pos.column >= 1, "{e}");
+    assert!(e.message.contains(needle), "{e}\n  wanted: {needle}");
+    assert!(e.to_string().starts_with(&format!("t.yaml:{line}:")), "{e}");
+}
+
+#[test]
+fn unknown_constant_suggests_the_closest_name() {
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIV, optval: {dword: 1}}\n",
+        6,
+        "did you mean SO_KEEPALIVE?",
+    );
+}
+
+#[test]
+fn a_bare_number_for_optval_suggests_dword() {
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: 1}\n",
+        6,
+        "{dword: 1}",
+    );
+}
+
+#[test]
+fn unknown_key_lists_the_valid_ones() {
+    let e = error("  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {dword: 1}}\n    expcet: {ret: 0}\n");
+    assert_eq!(e.pos.line, 7, "{e}");
+    assert!(e.message.contains("did you mean `expect`?"), "{e}");
+    assert!(e.message.contains("`expect_on`"), "{e}");
+}
+
+#[test]
+fn unknown_key_in_an_expectation() {
+    assert_error(
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE}\n    expect: {ret: 0, optln: 1}\n",
+        7,
+        "did you mean `optlen`?",
+    );
+}
+
+#[test]
+fn optlen_larger_than_optval() {
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: \"01\", optlen: 4}\n",
+        6,
+        "larger than the 1 bytes of optval",
+    );
+    assert_error(
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: \"00 00\", optlen: 4}\n",
+        6,
+        "larger than the 2 bytes of optval",
+    );
+}
+
+#[test]
+fn negative_optlen_and_null_optval_load() {
+    load("  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {dword: 1}, optlen: -1}\n  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: null, optlen: 4}\n  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optlen: null}\n").unwrap();
+}
+
+#[test]
+fn unknown_socket_name() {
+    assert_error("  - closesocket: {s: t}\n", 6, "no socket is named `t`");
+}
+
+#[test]
+fn two_calls_in_one_step() {
+    assert_error("  - bind: {s: s}\n    listen: {s: s}\n", 7, "exactly one");
+}
+
+#[test]
+fn a_field_that_does_not_apply() {
+    assert_error(
+        "  - bind: {s: s}\n    expect: {optlen: 4}\n",
+        7,
+        "`optlen` cannot be checked on `bind`",
+    );
+}
+
+#[test]
+fn a_newer_format_names_the_version_it_needs() {
+    let e = Scenario::from_yaml_str("t.yaml", "format: 2\nname: t\nsteps: []\nnew_key: 1\n")
+        .unwrap_err();
+    assert_eq!(e.pos.line, 1, "{e}");
+    assert!(e.message.contains("needs scenario format 2"), "{e}");
+}
+
+#[test]
+fn bad_profile_and_bad_expect_on_key() {
+    let e =
+        Scenario::from_yaml_str("t.yaml", "name: t\nprofiles: [vsta]\nsteps: []\n").unwrap_err();
+    assert_eq!(e.pos.line, 2, "{e}");
+    assert!(e.message.contains("did you mean vista?"), "{e}");
+    assert_error(
+        "  - bind: {s: s}\n    expect_on:\n      6.0..5.0: {ret: 0}\n",
+        8,
+        "is empty",
+    );
+}
+
+#[test]
+fn a_yaml_syntax_error_has_a_position() {
+    let e = Scenario::from_yaml_str("t.yaml", "name: t\nsteps:\n  - bind: {s: s\n").unwrap_err();
+    assert!(e.pos.line >= 3, "{e}");
+}
+
+#[test]
+fn expect_on_the_most_specific_key_wins() {
+    let s = load(concat!(
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optlen: 4}\n",
+        "    expect: {optlen: 99}\n",
+        "    expect_on:\n",
+        "      ..6.0: {optlen: 4}\n",
+        "      6.0..: {optlen: 1}\n",
+        "      5.0..: {optlen: 98}\n",
+        "      win2000: {optlen: 4}\n",
+    ))
+    .unwrap();
+    let report = run(&s, &RunOptions::default());
+    report.assert_passed();
+}
+
+#[test]
+fn a_failed_expectation_names_step_profile_and_values() {
+    let s = load(concat!(
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optlen: 4}\n",
+        "    expect: {optlen: 4, optval: \"01 ?? ?? ??\"}\n",
+    ))
+    .unwrap();
+    let report = run(
+        &s,
+        &RunOptions {
+            profiles: Some(vec!["vista".parse().unwrap()]),
+        },
+    );
+    assert_eq!(report.failures.len(), 2, "{:?}", report.failures);
+    let f = &report.failures[0];
+    assert_eq!((f.step, f.field.as_str()), (2, "optval"));
+    assert_eq!(f.expected, "01 ?? ?? ??");
+    let f = &report.failures[1];
+    assert_eq!(
+        (f.field.as_str(), f.expected.as_str(), f.actual.as_str()),
+        ("optlen", "4", "1")
+    );
+    assert!(f.describe().contains("on vista"), "{}", f.describe());
+}
+
+#[test]
+fn misuse_is_a_scenario_error_with_the_step_position() {
+    let s = load("  - bind: {s: s}\n  - listen: {s: s}\n  - accept: {s: s}\n").unwrap();
+    let report = run(&s, &RunOptions::default());
+    let m = report
+        .misuses()
+        .next()
+        .expect("a blocking accept with nothing waiting is misuse");
+    assert_eq!(m.pos.line, 8, "{m}");
+    assert!(!report.passed());
+}
