@@ -168,6 +168,21 @@ impl OptName {
     /// `TCP_KEEPIDLE`, the SDK 10.0.16299 name of `TCP_KEEPALIVE` (3).
     pub const TCP_KEEPIDLE: OptName = OptName(3);
 
+    /// The option's name as `level` spells it. Option numbers are per level: 0x10 is
+    /// `TCP_KEEPCNT` at `IPPROTO_TCP` and `SO_DONTROUTE` at `SOL_SOCKET`, so `Display` alone
+    /// (which prefers the `SO_` name) cannot tell them apart.
+    pub fn name_at(self, level: Level) -> Option<&'static str> {
+        let prefix = match level {
+            Level::SOL_SOCKET => "SO_",
+            Level::IPPROTO_TCP => "TCP_",
+            _ => return None,
+        };
+        Self::NAMED
+            .iter()
+            .find(|(v, n, _)| *v == self && n.starts_with(prefix))
+            .map(|(_, n, _)| *n)
+    }
+
     /// Name lookup that also accepts aliases (`TCP_KEEPIDLE`).
     pub fn from_name_or_alias(name: &str) -> Option<OptName> {
         match name {

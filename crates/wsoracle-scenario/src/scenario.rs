@@ -333,18 +333,9 @@ impl Call {
 /// An option's name as its level spells it: option numbers are per level, so 0x10 is
 /// `TCP_KEEPCNT` at `IPPROTO_TCP` and `SO_DONTROUTE` at `SOL_SOCKET`.
 pub fn optname_label(level: Level, optname: OptName) -> String {
-    let prefix = match level {
-        Level::SOL_SOCKET => "SO_",
-        Level::IPPROTO_TCP => "TCP_",
-        _ => return format!("{:#x}", optname.0),
-    };
-    OptName::NAMED
-        .iter()
-        .find(|(v, name, _)| *v == optname && name.starts_with(prefix))
-        .map_or_else(
-            || format!("{:#x}", optname.0),
-            |(_, name, _)| (*name).to_string(),
-        )
+    optname
+        .name_at(level)
+        .map_or_else(|| format!("{:#x}", optname.0), str::to_string)
 }
 
 /// An `expect_on` key.
