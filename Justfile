@@ -28,3 +28,9 @@ review:
 # The probe's smoke requests under Wine, compared with the recorded Wine 8.0 answers.
 wine-smoke:
     bash scripts/probe-smoke.sh
+
+# The scenario corpus on the model (win11) and through the probe under Wine 8.0, against the
+# known divergences (divergences.toml). `just wine-diff --record tests/fixtures/traces scenarios`
+# also re-records the replay fixtures.
+wine-diff *args:
+    bash scripts/wine-diff.sh "$@"

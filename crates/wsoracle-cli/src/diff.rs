@@ -441,7 +441,7 @@ pub fn run(args: &DiffArgs) -> i32 {
             );
         }
         backend_ids.insert(backend.greeting.backend_id());
-        for (si, (file, scenario)) in scenarios.iter().enumerate() {
+        for (file, scenario) in &scenarios {
             if backend.is_broken() {
                 match Backend::spawn(&command, timeout) {
                     Ok(b) => backend = b,
@@ -453,7 +453,6 @@ pub fn run(args: &DiffArgs) -> i32 {
             }
             let r = live_scenario(
                 &mut backend,
-                si,
                 file,
                 scenario,
                 label,
@@ -480,7 +479,6 @@ fn show_paths(paths: &[PathBuf]) -> String {
 #[allow(clippy::too_many_arguments)]
 fn live_scenario(
     backend: &mut Backend,
-    si: usize,
     file: &str,
     scenario: &Scenario,
     label: &str,
@@ -505,7 +503,9 @@ fn live_scenario(
     let mut recorded = Vec::new();
     for (step, rec) in scenario.steps.iter().zip(&run.steps) {
         let request = model::request(&step.call, step.bind_as.as_deref());
-        let id = format!("{}.{}", si + 1, step.index + 1);
+        // Ids do not depend on the corpus order, so that a re-recorded trace only changes where an
+        // answer did.
+        let id = (step.index + 1).to_string();
         match backend.call(&id, &request) {
             Ok((line, answer)) => {
                 result
@@ -532,7 +532,7 @@ fn live_scenario(
         result.problems.push(problem(true, m.to_string()));
     }
     if !backend.is_broken() {
-        if let Err(e) = backend.reset(&format!("{}.reset", si + 1)) {
+        if let Err(e) = backend.reset("reset") {
             result.problems.push(problem(false, format!("reset: {e}")));
         }
     }
