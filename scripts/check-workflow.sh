@@ -48,8 +48,31 @@ need(any(u.startswith("actions/upload-artifact@") for u in uses), "no upload-art
 need("cargo build --release --locked -p wsoracle-probe -p wsoracle-cli" in runs,
      "the build command differs from the documented one")
 need("target/release/wsoracle diff" in runs, "no `wsoracle diff` run")
-for flag in ("--backend", "--profile ${{ matrix.profile }}", "--record", "--pending-addr"):
+for flag in ("--backend", "--profile ${{ matrix.profile }}", "--record", "--pending-addr",
+             "--divergences divergences.toml"):
     need(flag in runs, f"the diff run lacks `{flag}`")
+need(" scenarios" in runs, "the diff run does not cover scenarios/")
+
+# The diff run's options must be ones the built CLI accepts (when it is built: .ci/run builds it
+# before this check), so the workflow cannot drift from `wsoracle diff`.
+import os, re, subprocess
+repo = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+exe = os.path.join(repo, "..", "target", "release", "wsoracle")
+exe = os.path.normpath(exe)
+diff_step = next((s.get("run", "") for s in steps if "wsoracle diff" in s.get("run", "")), "")
+if os.path.exists(exe):
+    help_text = subprocess.run([exe, "diff", "--help"], capture_output=True, text=True).stdout
+    cmd = diff_step.split("wsoracle diff", 1)[1]
+    # Only the driver's own options: the quoted backend command is the probe's.
+    cmd = re.sub(r'"[^"]*"', '""', cmd)
+    for opt in sorted(set(re.findall(r"(--[a-z][a-z-]*)", cmd))):
+        need(re.search(r"\s" + re.escape(opt) + r"[\s=]", help_text) is not None,
+             f"`wsoracle diff` does not accept `{opt}` (see `wsoracle diff --help`)")
+    probe_opts = re.findall(r"wsoracle-probe\.exe ([^\"]*)", diff_step)
+    need(probe_opts and "--pending-addr $PENDING_ADDR" in probe_opts[0],
+         "the backend command does not pass --pending-addr to the probe")
+else:
+    print(f"check-workflow: {exe} not built; the CLI options were not checked", file=sys.stderr)
 need(wf.get("env", {}).get("PENDING_ADDR", "").startswith("192.0.2."),
      "PENDING_ADDR is not a TEST-NET-1 address")
 upload = next((s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")), {})
