@@ -31,7 +31,11 @@ fn stack_with_socket(version: &str) -> (Stack, SocketHandle) {
     let version: WindowsVersion = version.parse().unwrap_or(WindowsVersion::new(10, 0, 26100));
     let mut stack = Stack::new(Config::new(version));
     stack.wsa_startup(0x0202);
-    let out = stack.socket_create(AddressFamily::AF_INET, SocketType::SOCK_STREAM, Protocol::IPPROTO_TCP);
+    let out = stack.socket_create(
+        AddressFamily::AF_INET,
+        SocketType::SOCK_STREAM,
+        Protocol::IPPROTO_TCP,
+    );
     let Ret::Socket(s) = out.ret else {
         eprintln!("socket() did not return a socket: {:?}", out.ret);
         std::process::exit(1);
