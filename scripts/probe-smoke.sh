@@ -7,6 +7,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REQUESTS="$REPO/crates/wsoracle-probe/tests/smoke.requests"
 RECORDED="$REPO/crates/wsoracle-probe/tests/smoke.wine-8.0.answers"
 OUT="$REPO/target/wine/smoke.answers"
+mkdir -p "$(dirname "$OUT")" # a fresh clone has no target/ yet
 
 "$REPO/scripts/wine-probe.sh" run <"$REQUESTS" >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
