@@ -23,7 +23,7 @@ rules! {
         "WSAStartup adds one to the process's start-up count and returns 0", [D("WSAStartup")];
     STARTUP_VERSION = "WSAStartup.version", Documented,
         "a requested version below 1.0 fails with WSAVERNOTSUPPORTED", [D("WSAStartup")];
-    CLEANUP = "WSACleanup.count", Documented,
+    CLEANUP = "WSACleanup.count", Observed,
         "WSACleanup subtracts one; the last one closes every socket of the process", [D("WSACleanup"), P("P25")];
     CLEANUP_NOT_STARTED = "WSACleanup.not-initialised", Observed,
         "WSACleanup with a count of 0 fails with WSANOTINITIALISED", [E("E11")];
@@ -45,8 +45,9 @@ rules! {
         "the page applies from Windows 2000; earlier versions are not modelled", [C("42a54-179"), C("42a54-181")];
 
     // ---- Sockets and their states ---------------------------------------------------------
-    SOCKET_CREATED = "socket.created", Documented,
-        "socket creates a socket in the created state, with SO_KEEPALIVE off", [D("socket"), C("42a54-152")];
+    SOCKET_CREATED = "socket.created", Observed,
+        "socket creates a socket in the created state, with SO_KEEPALIVE off",
+        [D("socket"), C("42a54-152"), P("P30")];
     SOCKET_NOT_MODELLED = "socket.not-modelled", Convention,
         "only AF_INET/AF_INET6 stream (TCP) and datagram (UDP) sockets are modelled", [Conv("scope")];
     SOCKET_BAD_PROTOCOL = "socket.bad-protocol", Documented,
@@ -66,7 +67,7 @@ rules! {
         "listen on a connected or connecting socket fails with WSAEISCONN", [D("listen")];
     INCOMING = "incoming.queued", Convention,
         "a peer's connection waits in the listener's backlog", [Conv("incoming")];
-    ACCEPT = "accept.ok", Documented,
+    ACCEPT = "accept.ok", Observed,
         "accept returns a connected socket that inherits the listener's options",
         [D("accept"), P("P17")];
     ACCEPT_WOULDBLOCK = "accept.would-block", Documented,
@@ -106,6 +107,9 @@ rules! {
         "an option the level does not know fails with WSAENOPROTOOPT", [C("42a54-144"), E("E06")];
     SOCKOPT_NOT_MODELLED = "sockopt.not-modelled", Convention,
         "a real option outside the model's scope answers not modelled", [Conv("scope")];
+    SOCKOPT_OPENTYPE = "sockopt.so_opentype.not-modelled", Convention,
+        "SO_OPENTYPE is per thread and needs no socket; it is not modelled, whatever the handle",
+        [Conv("scope"), P("P12"), E("G04")];
     SETSOCKOPT_OPTVAL_BAD_POINTER = "setsockopt.optval-bad-pointer", Inferred,
         "an optval that points outside the address space fails with WSAEFAULT, before the socket is looked up",
         [C("42a54-136"), E("G11"), A("A04")];

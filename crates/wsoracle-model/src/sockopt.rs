@@ -119,6 +119,13 @@ pub fn classify(level: Level, optname: OptName) -> OptionKind {
     }
 }
 
+/// `SO_OPENTYPE` is a per-thread setting that needs no socket: Windows answers it even on a
+/// file handle (primary:P12) and with `*optlen` −1 (wine:G04). It is outside the model, and it is
+/// answered "not modelled" before the handle is looked up, never WSAENOTSOCK.
+fn is_per_thread_option(level: Level, optname: OptName) -> bool {
+    level == Level::SOL_SOCKET && optname == OptName::SO_OPENTYPE
+}
+
 fn is_named_socket_option(o: OptName) -> bool {
     OptName::NAMED
         .iter()
@@ -241,6 +248,9 @@ impl Stack {
                 InBuf::Bytes(_) => {}
             }
         }
+        if is_per_thread_option(level, optname) {
+            return Decision::not_modelled(&rules::SOCKOPT_OPENTYPE);
+        }
         let (i, sock) = match self.checks_and_lookup(s) {
             Ok(found) => found,
             Err(d) => return d,
@@ -279,6 +289,12 @@ impl Stack {
         optval: Mem,
         optlen: Result<i32, bool>,
     ) -> Decision<()> {
+        if let Err(d) = self.process_checks() {
+            return d;
+        }
+        if is_per_thread_option(level, optname) {
+            return Decision::not_modelled(&rules::SOCKOPT_OPENTYPE);
+        }
         let (_, sock) = match self.checks_and_lookup(s) {
             Ok(found) => found,
             Err(d) => return d,
@@ -504,4 +520,39 @@ fn get_so_error(sock: &Socket, len: i32) -> Decision<()> {
     let value = (sock.so_error().0 as u32).to_le_bytes();
     Decision::ok((), &rules::SO_ERROR_GET)
         .writing(Written::NOTHING.with_bytes(&value).with_optlen(4))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, PRESETS};
+
+    /// primary:P12, wine:G04: SO_OPENTYPE needs no socket, so the oracle answers "not modelled"
+    /// for it even on a handle that is not a socket, never a WSAENOTSOCK it cannot vouch for.
+    #[test]
+    fn so_opentype_is_not_modelled_whatever_the_handle() {
+        for p in PRESETS {
+            let mut stack = Stack::new(Config::new(p.version));
+            stack.wsa_startup(0x0202);
+            let mut buf = [0xcc; 4];
+            let mut optlen = -1;
+            let get = stack.getsockopt(
+                SocketHandle::from_raw(1234),
+                Level::SOL_SOCKET,
+                OptName::SO_OPENTYPE,
+                OutBuf::Bytes(&mut buf),
+                IntPtr::Value(&mut optlen),
+            );
+            assert!(get.ret.is_not_modelled(), "{}", p.name);
+            assert_eq!((buf, optlen), ([0xcc; 4], -1), "{}", p.name);
+            let set = stack.setsockopt(
+                SocketHandle::INVALID_SOCKET,
+                Level::SOL_SOCKET,
+                OptName::SO_OPENTYPE,
+                InBuf::Bytes(&[0, 0, 0, 0]),
+                4,
+            );
+            assert!(set.ret.is_not_modelled(), "{}", p.name);
+        }
+    }
 }
