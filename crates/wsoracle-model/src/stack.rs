@@ -191,6 +191,20 @@ impl Stack {
 
     // ---- internal helpers -------------------------------------------------------------------
 
+    /// The number of slots in the socket table (open or not), for index walks that must not
+    /// allocate.
+    pub(crate) fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// The handle of the socket in slot `i`, if the slot holds one.
+    pub(crate) fn handle_at(&self, i: usize) -> Option<SocketHandle> {
+        let slot = self.slots.get(i)?;
+        slot.socket
+            .as_ref()
+            .map(|_| SocketHandle::issued(i as u32, slot.generation))
+    }
+
     fn find(&self, s: SocketHandle) -> Option<usize> {
         self.lookup(s).map(|(i, _)| i)
     }

@@ -252,9 +252,13 @@ impl Stack {
     pub fn advance(&mut self, d: Duration) -> Vec<Completed> {
         let from = self.now().0;
         let to = self.now().saturating_add(d).0;
-        let handles: Vec<SocketHandle> = self.sockets().map(|(h, _)| h).collect();
         let mut done = Vec::new();
-        for h in handles {
+        // An index walk rather than a collected list of handles: `advance` must not allocate
+        // when nothing completes (tests/no_alloc.rs).
+        for slot in 0..self.slot_count() {
+            let Some(h) = self.handle_at(slot) else {
+                continue;
+            };
             let Some((i, sock)) = self.lookup(h) else {
                 continue;
             };
