@@ -378,19 +378,7 @@ mod tests {
     use crate::version::{WindowsVersion, PRESETS};
 
     fn stack(v: WindowsVersion, f: Fidelity) -> (Stack, SocketHandle) {
-        let mut st = Stack::new(Config::new(v).with_fidelity(f));
-        st.wsa_startup(0x0202);
-        let Ret::Socket(s) = st
-            .socket_create(
-                AddressFamily::AF_INET,
-                SocketType::SOCK_STREAM,
-                Protocol::IPPROTO_TCP,
-            )
-            .ret
-        else {
-            panic!("socket")
-        };
-        (st, s)
+        crate::testutil::with_tcp_socket(Config::new(v).with_fidelity(f))
     }
 
     struct Call<'a> {

@@ -38,6 +38,8 @@ pub mod sockopt;
 pub mod spec;
 pub mod stack;
 mod tcpopt;
+#[cfg(test)]
+mod testutil;
 pub mod time;
 pub mod timeline;
 pub mod version;

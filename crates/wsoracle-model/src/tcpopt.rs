@@ -287,19 +287,7 @@ mod tests {
     const INTVL: OptName = OptName::TCP_KEEPINTVL;
 
     fn stack(v: WindowsVersion, f: Fidelity) -> (Stack, SocketHandle) {
-        let mut st = Stack::new(Config::new(v).with_fidelity(f));
-        st.wsa_startup(0x0202);
-        let Ret::Socket(s) = st
-            .socket_create(
-                AddressFamily::AF_INET,
-                SocketType::SOCK_STREAM,
-                Protocol::IPPROTO_TCP,
-            )
-            .ret
-        else {
-            panic!("socket")
-        };
-        (st, s)
+        crate::testutil::with_tcp_socket(Config::new(v).with_fidelity(f))
     }
 
     fn set(st: &mut Stack, s: SocketHandle, o: OptName, v: u32) -> (Ret, Option<WsaError>) {

@@ -465,20 +465,7 @@ mod tests {
     use crate::version::{threshold, WindowsVersion, PRESETS};
 
     fn connected(v: WindowsVersion, reg: Registry) -> (Stack, SocketHandle) {
-        let mut st = Stack::new(Config::new(v).with_registry(reg));
-        st.wsa_startup(0x0202);
-        let Ret::Socket(s) = st
-            .socket_create(
-                AddressFamily::AF_INET,
-                SocketType::SOCK_STREAM,
-                Protocol::IPPROTO_TCP,
-            )
-            .ret
-        else {
-            panic!("socket")
-        };
-        assert_eq!(st.connect(s, Peer::Accepts).ret, Ret::OK);
-        (st, s)
+        crate::testutil::with_connected_socket(Config::new(v).with_registry(reg))
     }
 
     fn so_keepalive(st: &mut Stack, s: SocketHandle) -> Outcome {
