@@ -669,13 +669,19 @@ fn svg(x: &Explanation) -> String {
             );
         }
     }
-    if let Some(first) = x.probes.first() {
-        let px = probe_x(*first);
+    // The time of each probe under the axis when there are few; otherwise only the first.
+    let timed = if x.probes.len() <= 6 {
+        x.probes.len()
+    } else {
+        1
+    };
+    for at in x.probes.iter().take(timed) {
+        let px = probe_x(*at);
         let _ = writeln!(
             s,
             r#"<text x="{px}" y="{}" font-size="12" text-anchor="middle">{}</text>"#,
             AXIS_Y + 34.0,
-            esc(&fmt_ms(*first))
+            esc(&fmt_ms(*at))
         );
     }
     // Drop.
@@ -697,8 +703,9 @@ fn svg(x: &Explanation) -> String {
         );
         let _ = writeln!(
             s,
+            // A row below the probe times, so the two never overlap when probes are close.
             r##"<text x="{dx}" y="{}" font-size="13" font-weight="bold" fill="#c0392b" text-anchor="end">drop {}</text>"##,
-            AXIS_Y + 34.0,
+            AXIS_Y + 52.0,
             esc(&fmt_ms(at))
         );
     }
