@@ -904,6 +904,7 @@ fn results_json(r: &Option<Results>) -> Value {
             "optlen".into(),
             match v {
                 proto::Ptr::Null => Value::Null,
+                proto::Ptr::Bad(p) => json!({ "pointer": p }),
                 proto::Ptr::Value(n) => json!(n),
             },
         );
@@ -913,6 +914,7 @@ fn results_json(r: &Option<Results>) -> Value {
             "lpcbBytesReturned".into(),
             match v {
                 proto::Ptr::Null => Value::Null,
+                proto::Ptr::Bad(p) => json!({ "pointer": p }),
                 proto::Ptr::Value(n) => json!(n),
             },
         );

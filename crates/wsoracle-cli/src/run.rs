@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use wsoracle_model::{Fidelity, WindowsVersion};
 use wsoracle_scenario::{
-    discover, is_known_cover, parse_profile, profile_label, run as run_scenario, side_by_side,
-    Failure, RunOptions, Scenario, ScenarioError, ScenarioReport,
+    discover, is_known_cover, parse_profile, profile_label, profile_run_json, run as run_scenario,
+    side_by_side, Failure, RunOptions, Scenario, ScenarioError, ScenarioReport,
 };
 
 #[derive(clap::Args, Debug)]
@@ -312,6 +312,8 @@ fn print_json(outcomes: &[(PathBuf, Outcome)], trace: bool, status: i32) {
                     "unknown_covers": unknown_covers(s),
                     "failures": failures,
                     "errors": misuses,
+                    // Added in format_version 1: every profile's steps, as data.
+                    "runs": report.runs.iter().map(|r| profile_run_json(s, r)).collect::<Vec<_>>(),
                 });
                 if trace {
                     entry["trace"] = Value::String(side_by_side(s, &report.runs));

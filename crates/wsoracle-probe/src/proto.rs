@@ -122,11 +122,23 @@ pub fn parse_line(line: &str) -> Line {
     Line::Request(Request { id, call, args })
 }
 
-/// A buffer argument: a NULL pointer or bytes.
+/// A buffer argument: a NULL pointer, bytes, or an integer passed as the pointer (`ptr:0x1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Buf {
     Null,
     Bytes(Vec<u8>),
+    /// `ptr:N`: the integer N (never 0) is passed as the pointer; nothing is read or written
+    /// by the probe itself.
+    Ptr(usize),
+}
+
+/// A pointer-valued int argument (`optlen`, `lpcbBytesReturned`): a NULL pointer, an integer
+/// passed as the pointer (`ptr:N`), or a pointer to an int holding the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntArg {
+    Null,
+    Ptr(usize),
+    Value(i32),
 }
 
 /// A socket argument.
@@ -211,6 +223,24 @@ impl Args {
                 .and_then(to_i32)
                 .map(|n| Some(Some(n)))
                 .map_err(|e| format!("{key}: {e}")),
+        }
+    }
+
+    /// An int that may be `null` (a NULL pointer) or `ptr:N` (an integer passed as the
+    /// pointer). Absent is `None`.
+    pub fn int_ptr(&mut self, key: &str) -> Result<Option<IntArg>, String> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(v) if v == "null" => Ok(Some(IntArg::Null)),
+            Some(v) => match v.strip_prefix("ptr:") {
+                Some(p) => parse_ptr(p)
+                    .map(|n| Some(IntArg::Ptr(n)))
+                    .map_err(|e| format!("{key}: {e}")),
+                None => parse_int(&v)
+                    .and_then(to_i32)
+                    .map(|n| Some(IntArg::Value(n)))
+                    .map_err(|e| format!("{key}: {e}")),
+            },
         }
     }
 
@@ -304,12 +334,31 @@ pub fn to_i32(v: i64) -> Result<i32, String> {
     }
 }
 
-/// `null`, or contiguous hex digits (an even number; empty means a zero-length buffer).
+/// `null`, `ptr:N`, or contiguous hex digits (an even number; empty means a zero-length
+/// buffer).
 pub fn parse_buf(v: &str) -> Result<Buf, String> {
     if v == "null" {
         return Ok(Buf::Null);
     }
+    if let Some(p) = v.strip_prefix("ptr:") {
+        return parse_ptr(p).map(Buf::Ptr);
+    }
     parse_hex(v).map(Buf::Bytes)
+}
+
+/// The N of `ptr:N`: decimal or `0x` hex, not 0 (that is `null`), at most the pointer width.
+pub fn parse_ptr(v: &str) -> Result<usize, String> {
+    let n = match parse_int(v) {
+        Ok(n) if n > 0 => n,
+        Ok(0) => return Err("`ptr:0` is a NULL pointer: write `null`".to_string()),
+        _ => return Err(format!("`ptr:{v}` is not a pointer (ptr:0x1, ptr:4096)")),
+    };
+    usize::try_from(n).map_err(|_| format!("`ptr:{v}` does not fit a pointer"))
+}
+
+/// How a pointer is written in the protocol: `ptr:0x1`.
+pub fn render_ptr(p: usize) -> String {
+    format!("ptr:{p:#x}")
 }
 
 pub fn parse_hex(v: &str) -> Result<Vec<u8>, String> {
@@ -423,6 +472,11 @@ impl Answer {
             None => self.field(key, "null"),
             Some(b) => self.field(key, hex(b)),
         }
+    }
+
+    /// An integer passed as a pointer, echoed (`ptr:0x1`): the probe cannot read it.
+    pub fn ptr_field(self, key: &str, p: usize) -> Answer {
+        self.field(key, render_ptr(p))
     }
 
     /// A free-text field; it must be the last one (it runs to the end of the line).
@@ -567,6 +621,32 @@ mod tests {
         assert!(parse_buf("0").is_err());
         assert!(parse_buf("zz").is_err());
         assert_eq!(hex(&[0xef, 0xbe, 0xad, 0xde]), "efbeadde");
+    }
+
+    #[test]
+    fn pointers() {
+        assert_eq!(parse_buf("ptr:0x1").unwrap(), Buf::Ptr(1));
+        assert_eq!(parse_buf("ptr:4096").unwrap(), Buf::Ptr(4096));
+        assert!(parse_buf("ptr:0").unwrap_err().contains("null"));
+        assert!(parse_buf("ptr:-1").is_err());
+        assert!(parse_buf("ptr:").is_err());
+        assert_eq!(render_ptr(1), "ptr:0x1");
+        let req = match parse_line("1 getsockopt optlen=ptr:0x10 a=null b=-1 c=ptr:0") {
+            Line::Request(r) => r,
+            other => panic!("{other:?}"),
+        };
+        let mut args = Args::new(&req);
+        assert_eq!(args.int_ptr("optlen").unwrap(), Some(IntArg::Ptr(16)));
+        assert_eq!(args.int_ptr("a").unwrap(), Some(IntArg::Null));
+        assert_eq!(args.int_ptr("b").unwrap(), Some(IntArg::Value(-1)));
+        assert!(args.int_ptr("c").is_err());
+        assert_eq!(args.int_ptr("absent").unwrap(), None);
+        let line = Answer::ok("2")
+            .field("ret", -1)
+            .error_field(10014)
+            .ptr_field("optval", 1)
+            .finish();
+        assert_eq!(line, "2 ok ret=-1 error=10014 optval=ptr:0x1");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::proto::{
-    parse_line, Answer, Args, Buf, Line, Request, SockRef, DEFAULT_BYTES_RETURNED,
+    parse_line, Answer, Args, Buf, IntArg, Line, Request, SockRef, DEFAULT_BYTES_RETURNED,
     LAST_ERROR_SENTINEL, MAX_BUFFER, PROTOCOL_VERSION,
 };
 
@@ -324,11 +324,47 @@ impl Guarded {
     }
 }
 
-/// A buffer argument turned into a pointer: NULL, or a guarded buffer.
+/// A buffer argument's memory: a guarded buffer for bytes; none for NULL or `ptr:N`.
 fn guarded(buf: &Buf, min_len: usize, pad: u8) -> Option<Guarded> {
     match buf {
-        Buf::Null => None,
+        Buf::Null | Buf::Ptr(_) => None,
         Buf::Bytes(b) => Some(Guarded::new(b.clone(), min_len, pad)),
+    }
+}
+
+/// The pointer a buffer argument passes: NULL, the guarded buffer, or the integer of `ptr:N`
+/// (the call is expected to fail with WSAEFAULT without touching it: wine:G11, primary:P14).
+fn buf_ptr(buf: &Buf, g: &mut Option<Guarded>) -> *mut u8 {
+    match (buf, g.as_mut()) {
+        (Buf::Ptr(p), _) => *p as *mut u8,
+        (_, Some(g)) => g.ptr(),
+        (_, None) => std::ptr::null_mut(),
+    }
+}
+
+/// The answer field for a buffer after the call: hex, `null`, or the `ptr:N` echoed.
+fn buf_answer(answer: Answer, key: &str, buf: &Buf, g: &Option<Guarded>) -> Answer {
+    match buf {
+        Buf::Ptr(p) => answer.ptr_field(key, *p),
+        _ => answer.buf_field(key, g.as_ref().map(|g| g.visible())),
+    }
+}
+
+/// Wine 8.0's ws2_32 reads `*optlen` (getsockopt) and writes `*lpcbBytesReturned` (WSAIoctl)
+/// without a guard: an integer passed as that pointer is an unhandled page fault that kills the
+/// probe. Real Windows answers WSAEFAULT. Under Wine such a step is skipped, not executed.
+fn would_crash(id: &str, call: &str, what: &str) -> String {
+    Answer::skipped(id, "would-crash").message(&format!(
+        "under Wine, {call} dereferences {what} without a guard: a ptr: there kills the process"
+    ))
+}
+
+/// The answer field for a pointer-valued int after the call.
+fn int_answer(answer: Answer, key: &str, arg: IntArg, value: impl std::fmt::Display) -> Answer {
+    match arg {
+        IntArg::Null => answer.field(key, "null"),
+        IntArg::Ptr(p) => answer.ptr_field(key, p),
+        IntArg::Value(_) => answer.field(key, value),
     }
 }
 
@@ -466,6 +502,8 @@ struct Probe {
     /// Successful WSAStartup calls minus successful WSACleanup calls, as issued by the probe.
     startups: u32,
     pending: PendingMode,
+    /// Running under Wine: a `ptr:` that Wine dereferences without a guard is skipped.
+    under_wine: bool,
 }
 
 type StepResult = Result<String, String>;
@@ -481,6 +519,7 @@ impl Probe {
             backlog_full: HashMap::new(),
             startups: 0,
             pending,
+            under_wine: false,
         }
     }
 
@@ -958,7 +997,7 @@ impl Probe {
         let optname = a.req_i32("optname")?;
         let optval = a.buf("optval")?.unwrap_or(Buf::Null);
         let default_len = match &optval {
-            Buf::Null => 0,
+            Buf::Null | Buf::Ptr(_) => 0,
             Buf::Bytes(b) => b.len() as i32,
         };
         let optlen = a.i32_("optlen")?.unwrap_or(default_len);
@@ -970,10 +1009,7 @@ impl Probe {
             0
         };
         let mut buf = guarded(&optval, min_len, 0);
-        let ptr = buf
-            .as_mut()
-            .map(|g| g.ptr() as *const u8)
-            .unwrap_or(std::ptr::null());
+        let ptr = buf_ptr(&optval, &mut buf) as *const u8;
         set_sentinel();
         let ret = unsafe { setsockopt(s, level, optname, ptr, optlen) };
         let err = last_error();
@@ -989,22 +1025,24 @@ impl Probe {
         let level = a.req_i32("level")?;
         let optname = a.req_i32("optname")?;
         let optval = a.buf("optval")?;
-        let optlen_arg = a.nullable_i32("optlen")?;
+        let optlen_arg = a.int_ptr("optlen")?;
         a.finish()?;
-        // *optlen on input: given, NULL, or the length of optval (4 when neither is given).
-        let optlen_in: Option<i32> = match (&optlen_arg, &optval) {
-            (Some(v), _) => *v,
-            (None, Some(Buf::Bytes(b))) => Some(b.len() as i32),
-            (None, Some(Buf::Null)) => Some(0),
-            (None, None) => Some(4),
+        // *optlen on input: given, NULL, ptr:N, or the length of optval (4 when neither is
+        // given).
+        let optlen_in: IntArg = match (optlen_arg, &optval) {
+            (Some(v), _) => v,
+            (None, Some(Buf::Bytes(b))) => IntArg::Value(b.len() as i32),
+            (None, Some(Buf::Null)) | (None, Some(Buf::Ptr(_))) => IntArg::Value(0),
+            (None, None) => IntArg::Value(4),
         };
-        // The buffer: given, NULL, or max(optlen, 0) bytes of 0xcc (4 when optlen is NULL).
+        // The buffer: given, NULL, ptr:N, or max(optlen, 0) bytes of 0xcc (4 when optlen is
+        // NULL or ptr:N).
         let buf_arg = match optval {
             Some(b) => b,
             None => {
                 let n = match optlen_in {
-                    Some(n) => n.max(0) as usize,
-                    None => 4,
+                    IntArg::Value(n) => n.max(0) as usize,
+                    IntArg::Null | IntArg::Ptr(_) => 4,
                 };
                 if n > MAX_BUFFER {
                     return Err("optlen too large for a probe buffer".to_string());
@@ -1012,28 +1050,26 @@ impl Probe {
                 Buf::Bytes(vec![0xcc; n])
             }
         };
+        if let (true, IntArg::Ptr(_)) = (self.under_wine, optlen_in) {
+            return Ok(would_crash(&req.id, "getsockopt", "*optlen"));
+        }
         let mut buf = guarded(&buf_arg, 0, 0xcc);
-        let ptr = buf
-            .as_mut()
-            .map(|g| g.ptr())
-            .unwrap_or(std::ptr::null_mut());
-        let mut optlen = optlen_in.unwrap_or(0);
-        let optlen_ptr: *mut i32 = if optlen_in.is_some() {
-            &mut optlen
-        } else {
-            std::ptr::null_mut()
+        let ptr = buf_ptr(&buf_arg, &mut buf);
+        let mut optlen = match optlen_in {
+            IntArg::Value(n) => n,
+            IntArg::Null | IntArg::Ptr(_) => 0,
+        };
+        let optlen_ptr: *mut i32 = match optlen_in {
+            IntArg::Value(_) => &mut optlen,
+            IntArg::Null => std::ptr::null_mut(),
+            IntArg::Ptr(p) => p as *mut i32,
         };
         set_sentinel();
         let ret = unsafe { getsockopt(s, level, optname, ptr, optlen_ptr) };
         let err = last_error();
-        let mut ans = Answer::ok(&req.id)
-            .field("ret", ret)
-            .error_field(err)
-            .buf_field("optval", buf.as_ref().map(|g| g.visible()));
-        ans = match optlen_in {
-            Some(_) => ans.field("optlen", optlen),
-            None => ans.field("optlen", "null"),
-        };
+        let mut ans = Answer::ok(&req.id).field("ret", ret).error_field(err);
+        ans = buf_answer(ans, "optval", &buf_arg, &buf);
+        ans = int_answer(ans, "optlen", optlen_in, optlen);
         Ok(add_overrun(ans, "optval_overrun", &buf).finish())
     }
 
@@ -1045,20 +1081,21 @@ impl Probe {
         let cb_in = match a.u32_("cbInBuffer")? {
             Some(n) => n,
             None => match &inbuf {
-                Buf::Null => 0,
+                Buf::Null | Buf::Ptr(_) => 0,
                 Buf::Bytes(b) => b.len() as u32,
             },
         };
         let outbuf = a.buf("lpvOutBuffer")?.unwrap_or(Buf::Null);
         let cb_out = a.u32_("cbOutBuffer")?.unwrap_or(0);
-        let bytes_in: Option<u32> = match a.nullable_i32("lpcbBytesReturned")? {
-            None => Some(DEFAULT_BYTES_RETURNED),
-            Some(None) => None,
-            Some(Some(n)) => Some(n as u32),
-        };
+        let bytes_in: IntArg = a
+            .int_ptr("lpcbBytesReturned")?
+            .unwrap_or(IntArg::Value(DEFAULT_BYTES_RETURNED as i32));
         let overlapped = a.boolean("lpOverlapped")?.unwrap_or(false);
         let routine = a.boolean("lpCompletionRoutine")?.unwrap_or(false);
         a.finish()?;
+        if let (true, IntArg::Ptr(_)) = (self.under_wine, bytes_in) {
+            return Ok(would_crash(&req.id, "WSAIoctl", "*lpcbBytesReturned"));
+        }
         if matches!(inbuf, Buf::Bytes(_)) && cb_in as usize > MAX_BUFFER {
             return Err("cbInBuffer too large for a probe buffer".to_string());
         }
@@ -1068,19 +1105,16 @@ impl Probe {
         // Counts past the given bytes cover zeros (in) or 0xcc (out) the probe owns.
         let mut inb = guarded(&inbuf, cb_in as usize, 0);
         let mut outb = guarded(&outbuf, cb_out as usize, 0xcc);
-        let in_ptr = inb
-            .as_mut()
-            .map(|g| g.ptr() as *mut c_void)
-            .unwrap_or(std::ptr::null_mut());
-        let out_ptr = outb
-            .as_mut()
-            .map(|g| g.ptr() as *mut c_void)
-            .unwrap_or(std::ptr::null_mut());
-        let mut bytes = bytes_in.unwrap_or(0);
-        let bytes_ptr: *mut u32 = if bytes_in.is_some() {
-            &mut bytes
-        } else {
-            std::ptr::null_mut()
+        let in_ptr = buf_ptr(&inbuf, &mut inb) as *mut c_void;
+        let out_ptr = buf_ptr(&outbuf, &mut outb) as *mut c_void;
+        let mut bytes: u32 = match bytes_in {
+            IntArg::Value(n) => n as u32,
+            IntArg::Null | IntArg::Ptr(_) => 0,
+        };
+        let bytes_ptr: *mut u32 = match bytes_in {
+            IntArg::Value(_) => &mut bytes,
+            IntArg::Null => std::ptr::null_mut(),
+            IntArg::Ptr(p) => p as *mut u32,
         };
         let event = if overlapped && !routine {
             let e = unsafe { CreateEventA(std::ptr::null_mut(), 1, 0, std::ptr::null()) };
@@ -1162,13 +1196,9 @@ impl Probe {
             unsafe { CloseHandle(event) };
         }
         let mut ans = Answer::ok(&req.id).field("ret", ret).error_field(err);
-        ans = match bytes_in {
-            Some(_) => ans.field("lpcbBytesReturned", bytes),
-            None => ans.field("lpcbBytesReturned", "null"),
-        };
-        ans = ans
-            .buf_field("lpvOutBuffer", outb.as_ref().map(|g| g.visible()))
-            .field("completion", completion);
+        ans = int_answer(ans, "lpcbBytesReturned", bytes_in, bytes);
+        ans = buf_answer(ans, "lpvOutBuffer", &outbuf, &outb);
+        ans = ans.field("completion", completion);
         if overlapped {
             ans = ans.field("overlapped", ov_fields);
         }
@@ -1333,6 +1363,7 @@ pub fn run(args: &[String]) -> i32 {
         return 1;
     }
     let mut probe = Probe::new(pending);
+    probe.under_wine = wine.is_some();
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         let line = match line {

@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod json;
 mod positions;
 mod run;
 mod scenario;
@@ -40,6 +41,7 @@ pub mod values;
 use std::path::{Path, PathBuf};
 
 pub use error::ScenarioError;
+pub use json::profile_run_json;
 pub use positions::Pos;
 pub use run::{
     check, profile_label, provenance, run, run_profile, CallAnswer, CompletionRecord, Failure,

@@ -16,7 +16,7 @@ use crate::error::ScenarioError;
 use crate::positions::Pos;
 use crate::scenario::{Call, Scenario, Step};
 use crate::schema::{KeepAliveStateName, PeerState};
-use crate::values::{hex, Buffer, Nullable, RetExpect, SockRef};
+use crate::values::{hex, Buffer, IntPtrArg, Nullable, RetExpect, SockRef};
 
 /// Everything one profile's run observed.
 #[derive(Clone, Debug)]
@@ -65,11 +65,12 @@ pub enum StepAnswer {
 pub struct CallAnswer {
     pub outcome: Outcome,
     /// The buffer after the call: `optval` (getsockopt, setsockopt) or `lpvOutBuffer`
-    /// (WSAIoctl). None for a NULL buffer or a call without one.
+    /// (WSAIoctl). None for a NULL buffer, a `{pointer: N}` (nothing readable), or a call
+    /// without one.
     pub buffer_after: Option<Vec<u8>>,
-    /// `*optlen` after a getsockopt (None for a NULL optlen).
+    /// `*optlen` after a getsockopt (None for a NULL or `{pointer: N}` optlen).
     pub optlen_after: Option<i32>,
-    /// `*lpcbBytesReturned` after a WSAIoctl (None for a NULL pointer).
+    /// `*lpcbBytesReturned` after a WSAIoctl (None for a NULL or `{pointer: N}` pointer).
     pub bytes_returned_after: Option<u32>,
     /// The name `as` bound the returned SOCKET to.
     pub bound: Option<String>,
@@ -324,18 +325,13 @@ impl Runner {
                 optlen,
             } => {
                 let h = self.handle(s)?;
-                let inbuf = match optval {
-                    Buffer::Null => InBuf::Null,
-                    Buffer::Bytes(b) => InBuf::Bytes(b),
-                };
-                let outcome = self.stack.setsockopt(h, *level, *optname, inbuf, *optlen);
+                let outcome = self
+                    .stack
+                    .setsockopt(h, *level, *optname, in_buf(optval), *optlen);
                 StepAnswer::Call(CallAnswer {
                     outcome,
                     // setsockopt reads its buffer; the caller's bytes are as they were.
-                    buffer_after: match optval {
-                        Buffer::Null => None,
-                        Buffer::Bytes(b) => Some(b.clone()),
-                    },
+                    buffer_after: memory(optval),
                     optlen_after: Some(*optlen),
                     bytes_returned_after: None,
                     bound: None,
@@ -349,19 +345,10 @@ impl Runner {
                 optlen,
             } => {
                 let h = self.handle(s)?;
-                let mut buffer = match optval {
-                    Buffer::Null => None,
-                    Buffer::Bytes(b) => Some(b.clone()),
-                };
-                let mut len = *optlen;
-                let out = match buffer.as_mut() {
-                    None => OutBuf::Null,
-                    Some(b) => OutBuf::Bytes(b),
-                };
-                let len_ptr = match len.as_mut() {
-                    None => IntPtr::Null,
-                    Some(v) => IntPtr::Value(v),
-                };
+                let mut buffer = memory(optval);
+                let mut len = optlen.value();
+                let out = out_buf(optval, buffer.as_mut());
+                let len_ptr = int_ptr(optlen, len.as_mut());
                 let outcome = self.stack.getsockopt(h, *level, *optname, out, len_ptr);
                 StepAnswer::Call(CallAnswer {
                     outcome,
@@ -390,28 +377,16 @@ impl Runner {
                 completion_routine,
             } => {
                 let h = self.handle(s)?;
-                let mut out = match out_buffer {
-                    Buffer::Null => None,
-                    Buffer::Bytes(b) => Some(b.clone()),
-                };
-                let mut returned = *bytes_returned;
+                let mut out = memory(out_buffer);
+                let mut returned = bytes_returned.value();
                 let outcome = self.stack.wsa_ioctl(WsaIoctlArgs {
                     s: h,
                     code: *code,
-                    in_buf: match in_buffer {
-                        Buffer::Null => InBuf::Null,
-                        Buffer::Bytes(b) => InBuf::Bytes(b),
-                    },
+                    in_buf: in_buf(in_buffer),
                     cb_in: *cb_in,
-                    out_buf: match out.as_mut() {
-                        None => OutBuf::Null,
-                        Some(b) => OutBuf::Bytes(b),
-                    },
+                    out_buf: out_buf(out_buffer, out.as_mut()),
                     cb_out: *cb_out,
-                    bytes_returned: match returned.as_mut() {
-                        None => IntPtr::Null,
-                        Some(v) => IntPtr::Value(v),
-                    },
+                    bytes_returned: int_ptr(bytes_returned, returned.as_mut()),
                     overlapped: *overlapped,
                     completion_routine: *completion_routine,
                 });
@@ -490,6 +465,41 @@ impl Runner {
             bytes_returned_after: None,
             bound,
         })
+    }
+}
+
+/// A scenario buffer as the input pointer the model reads.
+fn in_buf(b: &Buffer) -> InBuf<'_> {
+    match b {
+        Buffer::Null => InBuf::Null,
+        Buffer::Pointer(_) => InBuf::BadPointer,
+        Buffer::Bytes(bytes) => InBuf::Bytes(bytes),
+    }
+}
+
+/// The caller's own copy of a buffer: None for NULL and for `{pointer: N}` (no memory).
+fn memory(b: &Buffer) -> Option<Vec<u8>> {
+    match b {
+        Buffer::Null | Buffer::Pointer(_) => None,
+        Buffer::Bytes(bytes) => Some(bytes.clone()),
+    }
+}
+
+/// A scenario buffer as the output pointer the model writes; `mem` is [`memory`]'s copy.
+fn out_buf<'a>(arg: &Buffer, mem: Option<&'a mut Vec<u8>>) -> OutBuf<'a> {
+    match (arg, mem) {
+        (Buffer::Pointer(_), _) => OutBuf::BadPointer,
+        (_, Some(bytes)) => OutBuf::Bytes(bytes),
+        (_, None) => OutBuf::Null,
+    }
+}
+
+/// A pointer-valued int argument as the model takes it; `value` is the caller's int.
+fn int_ptr<'a, T: Copy>(arg: &IntPtrArg<T>, value: Option<&'a mut T>) -> IntPtr<'a, T> {
+    match (arg, value) {
+        (IntPtrArg::Pointer(_), _) => IntPtr::BadPointer,
+        (_, Some(v)) => IntPtr::Value(v),
+        (_, None) => IntPtr::Null,
     }
 }
 

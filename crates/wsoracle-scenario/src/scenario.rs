@@ -14,7 +14,7 @@ use crate::schema::{
     ExpectFile, FidelityName, NetworkCondition, PeerAnswer, PeerState, ScenarioFile, StepFile,
     CALL_KEYS,
 };
-use crate::values::{closest, Buffer, Nullable, SockRef};
+use crate::values::{closest, Buffer, IntPtrArg, SockRef};
 
 /// The newest format this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -108,10 +108,10 @@ pub enum Call {
         s: SockRef,
         level: Level,
         optname: OptName,
-        /// The buffer's initial contents (or NULL).
+        /// The buffer's initial contents (or NULL, or an integer passed as the pointer).
         optval: Buffer,
-        /// `*optlen` on input; None for a NULL optlen pointer.
-        optlen: Option<i32>,
+        /// `*optlen` on input, a NULL optlen pointer, or an integer passed as the pointer.
+        optlen: IntPtrArg<i32>,
     },
     Condition {
         network_down: Option<bool>,
@@ -122,11 +122,11 @@ pub enum Call {
         code: IoctlCode,
         in_buffer: Buffer,
         cb_in: u32,
-        /// The output buffer's initial contents (or NULL).
+        /// The output buffer's initial contents (or NULL, or an integer passed as the pointer).
         out_buffer: Buffer,
         cb_out: u32,
-        /// `*lpcbBytesReturned` on input; None for a NULL pointer.
-        bytes_returned: Option<u32>,
+        /// `*lpcbBytesReturned` on input, a NULL pointer, or an integer passed as the pointer.
+        bytes_returned: IntPtrArg<u32>,
         overlapped: bool,
         completion_routine: bool,
     },
@@ -224,11 +224,9 @@ impl Call {
     }
 
     /// The call written as C, e.g. `setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, 01 00 00 00, 4)`.
-    /// Buffers show their bytes before the call; `&N` is a pointer to an int holding N.
+    /// Buffers show their bytes before the call; `&N` is a pointer to an int holding N, and an
+    /// integer passed as a pointer is cast as C writes it, `(char *)0x1`.
     pub fn to_c(&self) -> String {
-        fn ptr(v: Option<impl core::fmt::Display>) -> String {
-            v.map_or_else(|| "NULL".to_string(), |v| format!("&{v}"))
-        }
         match self {
             Call::WsaStartup { version_requested } => {
                 format!("WSAStartup({version_requested:#06x}, &wsaData)")
@@ -276,7 +274,7 @@ impl Call {
                 "getsockopt({s}, {level}, {}, {}, {})",
                 optname_label(*level, *optname),
                 optval.render(),
-                ptr(*optlen)
+                optlen.render_as("int *", |v| v.to_string())
             ),
             Call::Condition {
                 network_down,
@@ -303,9 +301,9 @@ impl Call {
                 completion_routine,
             } => format!(
                 "WSAIoctl({s}, {code}, {}, {cb_in}, {}, {cb_out}, {}, {}, {})",
-                in_buffer.render(),
-                out_buffer.render(),
-                ptr(bytes_returned.map(|b| format!("{b:#x}"))),
+                in_buffer.render_as("void *"),
+                out_buffer.render_as("void *"),
+                bytes_returned.render_as("DWORD *", |b| format!("{b:#x}")),
                 if *overlapped { "&overlapped" } else { "NULL" },
                 if *completion_routine {
                     "CompletionRoutine"
@@ -763,6 +761,15 @@ impl Loader<'_> {
                     ),
                 ));
             }
+            if let Some(arg) = unreadable_after(field, call) {
+                return Err(ScenarioError::new(
+                    self.file,
+                    self.positions.key_of(&format!("{path}/{field}")),
+                    format!(
+                        "`{field}` cannot be checked here: {arg} is an integer passed as the pointer ({{pointer: N}}), memory the caller cannot read; check `ret` and `error`"
+                    ),
+                ));
+            }
             if field == "ret" && matches!(call, Call::Socket { .. }) {
                 if let Some(r) = e.ret {
                     if r != crate::values::RetExpect::InvalidSocket {
@@ -823,8 +830,8 @@ impl Loader<'_> {
                 let optval = a.optval.clone().unwrap_or(Buffer::Null);
                 let optlen = match &a.optlen {
                     None => i32::try_from(optval.len()).unwrap_or(i32::MAX),
-                    Some(Nullable::Value(n)) => n.0,
-                    Some(Nullable::Null) => {
+                    Some(IntPtrArg::Value(n)) => *n,
+                    Some(IntPtrArg::Null | IntPtrArg::Pointer(_)) => {
                         return Err(self.err(
                             &format!("{args}/optlen"),
                             "setsockopt's optlen is an int passed by value, not a pointer: write a number, or leave it out for the length of optval",
@@ -843,19 +850,22 @@ impl Loader<'_> {
             RawCall::Getsockopt(a) => {
                 let given_len = |b: &Buffer| i32::try_from(b.len()).unwrap_or(i32::MAX);
                 let (optval, optlen) = match (&a.optval, &a.optlen) {
-                    (Some(b), None) => (b.clone(), Some(given_len(b))),
-                    (Some(b), Some(l)) => (b.clone(), l.as_value().map(|n| n.0)),
-                    // No optval: a buffer of max(optlen, 0) bytes of 0xcc, 4 for a NULL optlen.
-                    (None, Some(Nullable::Value(n))) => (
-                        Buffer::Bytes(vec![0xcc; n.0.clamp(0, MAX_DEFAULT_BUFFER) as usize]),
-                        Some(n.0),
+                    (Some(b), None) => (b.clone(), IntPtrArg::Value(given_len(b))),
+                    (Some(b), Some(l)) => (b.clone(), *l),
+                    // No optval: a buffer of max(optlen, 0) bytes of 0xcc, 4 for a NULL optlen
+                    // or an integer passed as the optlen pointer.
+                    (None, Some(IntPtrArg::Value(n))) => (
+                        Buffer::Bytes(vec![0xcc; (*n).clamp(0, MAX_DEFAULT_BUFFER) as usize]),
+                        IntPtrArg::Value(*n),
                     ),
-                    (None, Some(Nullable::Null)) => (Buffer::Bytes(vec![0xcc; 4]), None),
+                    (None, Some(l @ (IntPtrArg::Null | IntPtrArg::Pointer(_)))) => {
+                        (Buffer::Bytes(vec![0xcc; 4]), *l)
+                    }
                     // Neither: a DWORD's worth, the size every keep-alive option has.
-                    (None, None) => (Buffer::Bytes(vec![0xcc; 4]), Some(4)),
+                    (None, None) => (Buffer::Bytes(vec![0xcc; 4]), IntPtrArg::Value(4)),
                 };
                 if a.optval.is_some() {
-                    if let Some(n) = optlen {
+                    if let IntPtrArg::Value(n) = optlen {
                         self.check_fits(args, "optval", "optlen", &optval, i64::from(n))?;
                     }
                 }
@@ -907,11 +917,9 @@ impl Loader<'_> {
                     cb_in,
                     out_buffer,
                     cb_out,
-                    bytes_returned: match &a.lpcbBytesReturned {
-                        None => Some(DEFAULT_BYTES_RETURNED),
-                        Some(Nullable::Null) => None,
-                        Some(Nullable::Value(v)) => Some(v.0),
-                    },
+                    bytes_returned: a
+                        .lpcbBytesReturned
+                        .unwrap_or(IntPtrArg::Value(DEFAULT_BYTES_RETURNED)),
                     overlapped: a.lpOverlapped.unwrap_or(false),
                     completion_routine: a.lpCompletionRoutine.unwrap_or(false),
                 }
@@ -955,6 +963,46 @@ impl Loader<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The argument an expectation field reads after the call, when the scenario passed it as
+/// `{pointer: N}`: there is nothing the caller could read back.
+fn unreadable_after(field: &str, call: &Call) -> Option<&'static str> {
+    match (field, call) {
+        (
+            "optval",
+            Call::Getsockopt {
+                optval: Buffer::Pointer(_),
+                ..
+            }
+            | Call::Setsockopt {
+                optval: Buffer::Pointer(_),
+                ..
+            },
+        ) => Some("optval"),
+        (
+            "optlen",
+            Call::Getsockopt {
+                optlen: IntPtrArg::Pointer(_),
+                ..
+            },
+        ) => Some("optlen"),
+        (
+            "lpvOutBuffer",
+            Call::WsaIoctl {
+                out_buffer: Buffer::Pointer(_),
+                ..
+            },
+        ) => Some("lpvOutBuffer"),
+        (
+            "lpcbBytesReturned",
+            Call::WsaIoctl {
+                bytes_returned: IntPtrArg::Pointer(_),
+                ..
+            },
+        ) => Some("lpcbBytesReturned"),
+        _ => None,
     }
 }
 

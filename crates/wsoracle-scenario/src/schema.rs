@@ -11,7 +11,8 @@ use serde::Deserialize;
 use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType};
 
 use crate::values::{
-    present, Buffer, Constant, DurationArg, ErrorSet, HexPattern, Int, Nullable, RetExpect, SockRef,
+    present, Buffer, Constant, DurationArg, ErrorSet, HexPattern, Int, IntPtrArg, Nullable,
+    RetExpect, SockRef,
 };
 
 /// A scenario file (format version 1).
@@ -210,12 +211,13 @@ pub struct SockoptArgs {
     pub s: SockRef,
     pub level: Constant<Level>,
     pub optname: Constant<OptName>,
-    /// Hex bytes, null, {dword: N} (getsockopt: the buffer's initial contents).
+    /// Hex bytes, null, {dword: N}, {pointer: N} (getsockopt: the buffer's initial contents).
     #[serde(default, deserialize_with = "present")]
     pub optval: Option<Buffer>,
-    /// setsockopt: the int passed. getsockopt: `*optlen` on input, or null for a NULL pointer.
+    /// setsockopt: the int passed. getsockopt: `*optlen` on input, null for a NULL pointer, or
+    /// {pointer: N} for an integer passed as the pointer.
     #[serde(default, deserialize_with = "present")]
-    pub optlen: Option<Nullable<Int<i32>>>,
+    pub optlen: Option<IntPtrArg<i32>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -240,21 +242,23 @@ pub struct ConditionArgs {
 pub struct WsaIoctlArgsFile {
     pub s: SockRef,
     pub dwIoControlCode: Constant<IoctlCode>,
-    /// Hex, null (the default), or {tcp_keepalive: {onoff, keepalivetime, keepaliveinterval}}.
+    /// Hex, null (the default), {tcp_keepalive: {onoff, keepalivetime, keepaliveinterval}}, or
+    /// {pointer: N}.
     #[serde(default, deserialize_with = "present")]
     pub lpvInBuffer: Option<Buffer>,
     /// Default: the length of lpvInBuffer.
     #[serde(default)]
     pub cbInBuffer: Option<Int<u32>>,
-    /// Hex, null (the default), or {bytes: N} of 0xcc.
+    /// Hex, null (the default), {bytes: N} of 0xcc, or {pointer: N}.
     #[serde(default, deserialize_with = "present")]
     pub lpvOutBuffer: Option<Buffer>,
     /// Default 0.
     #[serde(default)]
     pub cbOutBuffer: Option<Int<u32>>,
-    /// The initial `*lpcbBytesReturned` (default 0xdeadbeef), or null for a NULL pointer.
+    /// The initial `*lpcbBytesReturned` (default 0xdeadbeef), null for a NULL pointer, or
+    /// {pointer: N} for an integer passed as the pointer.
     #[serde(default, deserialize_with = "present")]
-    pub lpcbBytesReturned: Option<Nullable<Int<u32>>>,
+    pub lpcbBytesReturned: Option<IntPtrArg<u32>>,
     #[serde(default)]
     pub lpOverlapped: Option<bool>,
     #[serde(default)]

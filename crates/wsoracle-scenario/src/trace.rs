@@ -14,7 +14,7 @@ use crate::run::{
     provenance, ret_label, state_label, CallAnswer, ProfileRun, StepAnswer, StepRecord,
 };
 use crate::scenario::{Call, Scenario};
-use crate::values::hex;
+use crate::values::{hex, render_pointer, Buffer, IntPtrArg};
 
 /// What a caller observes after one step, without the call itself:
 /// `= SOCKET_ERROR WSAEFAULT; optval cc cc cc cc; optlen 4  [rule (basis: sources)]`, and, where
@@ -84,21 +84,26 @@ fn render_call_answer(call: &Call, a: &CallAnswer) -> String {
         let _ = write!(out, " {e}");
     }
     match call {
-        Call::Getsockopt { .. } => {
+        Call::Getsockopt { optval, optlen, .. } => {
             let _ = write!(
                 out,
                 "; optval {}; optlen {}",
-                a.buffer_after.as_deref().map_or("NULL".to_string(), hex),
-                a.optlen_after.map_or("NULL".to_string(), |v| v.to_string())
+                buffer_after(optval, "char *", a.buffer_after.as_deref()),
+                int_after(optlen, "int *", a.optlen_after, |v| v.to_string())
             );
         }
-        Call::WsaIoctl { .. } => {
+        Call::WsaIoctl {
+            out_buffer,
+            bytes_returned,
+            ..
+        } => {
             let _ = write!(
                 out,
                 "; lpvOutBuffer {}; *lpcbBytesReturned {}",
-                a.buffer_after.as_deref().map_or("NULL".to_string(), hex),
-                a.bytes_returned_after
-                    .map_or("NULL".to_string(), |v| format!("{v:#x}"))
+                buffer_after(out_buffer, "void *", a.buffer_after.as_deref()),
+                int_after(bytes_returned, "DWORD *", a.bytes_returned_after, |v| {
+                    format!("{v:#x}")
+                })
             );
             if let Some(c) = a.outcome.completion {
                 let _ = write!(
@@ -111,6 +116,30 @@ fn render_call_answer(call: &Call, a: &CallAnswer) -> String {
         _ => {}
     }
     out
+}
+
+/// A buffer after the call: its hex, `NULL`, or, for an integer passed as the pointer, that
+/// pointer as C writes it (`(char *)0x1`): there is nothing the caller can read.
+fn buffer_after(arg: &Buffer, ctype: &str, after: Option<&[u8]>) -> String {
+    match (arg, after) {
+        (Buffer::Pointer(p), _) => render_pointer(ctype, *p),
+        (_, Some(b)) => hex(b),
+        (_, None) => "NULL".to_string(),
+    }
+}
+
+/// `*p` after the call, `NULL`, or the integer passed as the pointer (`(int *)0x1`).
+fn int_after<T: Copy>(
+    arg: &IntPtrArg<T>,
+    ctype: &str,
+    after: Option<T>,
+    show: impl Fn(T) -> String,
+) -> String {
+    match (arg, after) {
+        (IntPtrArg::Pointer(p), _) => render_pointer(ctype, *p),
+        (_, Some(v)) => show(v),
+        (_, None) => "NULL".to_string(),
+    }
 }
 
 /// The other fidelity's answer: what it returns and what it writes.

@@ -384,19 +384,23 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// A buffer the scenario passes to a call: `null`, hex bytes, `{dword: N}`,
-/// `{tcp_keepalive: {onoff, keepalivetime, keepaliveinterval}}` or `{bytes: N}` (N bytes of
-/// 0xcc). Every form is accepted wherever a buffer is; the contract names the usual ones per
-/// argument.
+/// `{tcp_keepalive: {onoff, keepalivetime, keepaliveinterval}}`, `{bytes: N}` (N bytes of
+/// 0xcc) or `{pointer: N}` (the integer N passed as the pointer, an extension of format 1).
+/// Every form is accepted wherever a buffer is; the contract names the usual ones per argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Buffer {
     Null,
     Bytes(Vec<u8>),
+    /// `{pointer: N}`: the integer N (never 0) passed as the pointer, memory the caller does not
+    /// own (`(char *)1`, wine:G11). The model sees `InBuf::BadPointer`/`OutBuf::BadPointer`.
+    Pointer(u64),
 }
 
 impl Buffer {
+    /// The bytes given; 0 for NULL and for `{pointer: N}`, whose memory is unknown.
     pub fn len(&self) -> usize {
         match self {
-            Buffer::Null => 0,
+            Buffer::Null | Buffer::Pointer(_) => 0,
             Buffer::Bytes(b) => b.len(),
         }
     }
@@ -405,11 +409,181 @@ impl Buffer {
         self.len() == 0
     }
 
+    /// The buffer as a `char *` argument: hex bytes, `NULL`, or `(char *)0x1`.
     pub fn render(&self) -> String {
+        self.render_as("char *")
+    }
+
+    /// The buffer as an argument of C type `ctype`: a pointer is written `(ctype)0x1`.
+    pub fn render_as(&self, ctype: &str) -> String {
         match self {
             Buffer::Null => "NULL".into(),
             Buffer::Bytes(b) => hex(b),
+            Buffer::Pointer(p) => render_pointer(ctype, *p),
         }
+    }
+}
+
+/// An integer passed as a pointer, as C writes it: `(char *)0x1`.
+pub fn render_pointer(ctype: &str, p: u64) -> String {
+    format!("({ctype}){p:#x}")
+}
+
+/// The N of `{pointer: N}`: an integer from 1 (0 is `null`) to 2^64 − 1, or such an integer
+/// as text (`"0x1000"`).
+struct PointerValue(u64);
+
+impl<'de> Deserialize<'de> for PointerValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = PointerValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an address from 1 to 2^64 - 1 (decimal or 0x hex)")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<PointerValue, E> {
+                if n == 0 {
+                    return Err(E::custom(
+                        "{pointer: 0} is a NULL pointer: write `null` instead",
+                    ));
+                }
+                Ok(PointerValue(n))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<PointerValue, E> {
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::custom(format!(
+                        "{{pointer: {n}}} is negative: a pointer is an address such as 1 or 0x1000"
+                    ))),
+                }
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<PointerValue, E> {
+                let t = s.trim();
+                let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+                    Some(h) => u64::from_str_radix(&h.replace('_', ""), 16).ok(),
+                    None => t.parse::<u64>().ok(),
+                };
+                match (parsed, t.starts_with('-')) {
+                    (Some(n), _) => self.visit_u64(n),
+                    (None, true) => Err(E::custom(format!(
+                        "{{pointer: {t}}} is negative: a pointer is an address such as 1 or 0x1000"
+                    ))),
+                    (None, false) => Err(E::custom(format!(
+                        "`{s}` is not an address: write decimal (1) or 0x hex (0x1000)"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads the value of a `pointer` key.
+fn next_pointer<'de, A: MapAccess<'de>>(map: &mut A) -> Result<u64, A::Error> {
+    map.next_value::<PointerValue>().map(|p| p.0)
+}
+
+/// A pointer-valued int argument (getsockopt's `optlen`, WSAIoctl's `lpcbBytesReturned`):
+/// `null` (a NULL pointer), `{pointer: N}` (an integer passed as the pointer, an extension of
+/// format 1), or the value the pointed-to int holds on input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntPtrArg<T> {
+    Null,
+    Pointer(u64),
+    Value(T),
+}
+
+impl<T: Copy> IntPtrArg<T> {
+    /// The value `*p` holds, for a valid pointer.
+    pub fn value(&self) -> Option<T> {
+        match self {
+            IntPtrArg::Value(v) => Some(*v),
+            IntPtrArg::Null | IntPtrArg::Pointer(_) => None,
+        }
+    }
+
+    /// The argument as C writes it: `&4`, `NULL`, or `(int *)0x1`; `show` renders the value.
+    pub fn render_as(&self, ctype: &str, show: impl Fn(T) -> String) -> String {
+        match self {
+            IntPtrArg::Null => "NULL".into(),
+            IntPtrArg::Pointer(p) => render_pointer(ctype, *p),
+            IntPtrArg::Value(v) => format!("&{}", show(*v)),
+        }
+    }
+}
+
+impl<'de, T: TryFrom<i64> + fmt::Display> Deserialize<'de> for IntPtrArg<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: TryFrom<i64> + fmt::Display> Visitor<'de> for V<T> {
+            type Value = IntPtrArg<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer (decimal or 0x hex), null, or {pointer: N}")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(IntPtrArg::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(IntPtrArg::Null)
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                let Int(v) = Int::<T>::deserialize(de::value::I64Deserializer::<E>::new(n))?;
+                Ok(IntPtrArg::Value(v))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                self.visit_i64(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                let Int(v) = Int::<T>::deserialize(de::value::StrDeserializer::<E>::new(s))?;
+                Ok(IntPtrArg::Value(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let key = map.next_key::<String>()?;
+                if key.as_deref() != Some("pointer") {
+                    let shown = key.map_or_else(|| "{}".to_string(), |k| format!("`{k}`"));
+                    return Err(de::Error::custom(format!(
+                        "{shown} is not a pointer form: write an integer (the value *p holds), null for a NULL pointer, or {{pointer: N}} for an integer passed as the pointer"
+                    )));
+                }
+                let p = next_pointer(&mut map)?;
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "{{pointer: N}} has exactly one key; `{extra}` is one too many"
+                    )));
+                }
+                Ok(IntPtrArg::Pointer(p))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// Schema helper for [`IntPtrArg`].
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // only its schema is used
+enum IntPtrArgSchema {
+    Value(NameOrInt),
+    Null(()),
+    Pointer(PointerForm),
+}
+
+/// `{pointer: N}`: the integer N (N ≥ 1) passed as the pointer, an extension of format 1.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields, rename = "Pointer")]
+#[allow(dead_code)] // only its schema is used
+struct PointerForm {
+    /// The integer passed as the pointer (memory the caller does not own); 0 is `null`.
+    #[schemars(range(min = 1))]
+    pointer: u64,
+}
+
+impl<T> JsonSchema for IntPtrArg<T> {
+    fn schema_name() -> String {
+        "IntPointer".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        <IntPtrArgSchema as JsonSchema>::json_schema(gen)
     }
 }
 
@@ -430,7 +604,7 @@ impl<'de> Deserialize<'de> for Buffer {
         impl<'de> Visitor<'de> for V {
             type Value = Buffer;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a quoted hex string (\"01 00 00 00\"), null, {dword: N}, {bytes: N} or {tcp_keepalive: {...}}")
+                f.write_str("a quoted hex string (\"01 00 00 00\"), null, {dword: N}, {bytes: N}, {tcp_keepalive: {...}} or {pointer: N}")
             }
             fn visit_unit<E: de::Error>(self) -> Result<Buffer, E> {
                 Ok(Buffer::Null)
@@ -444,7 +618,7 @@ impl<'de> Deserialize<'de> for Buffer {
             }
             fn visit_i64<E: de::Error>(self, n: i64) -> Result<Buffer, E> {
                 Err(E::custom(format!(
-                    "a bare number ({n}) is not a buffer: buffers are bytes. Write {{dword: {n}}} for a 4-byte little-endian DWORD, or quoted hex such as \"01 00 00 00\""
+                    "a bare number ({n}) is not a buffer: buffers are bytes. Write {{dword: {n}}} for a 4-byte little-endian DWORD, quoted hex such as \"01 00 00 00\", or {{pointer: {n}}} to pass {n} itself as the pointer"
                 )))
             }
             fn visit_u64<E: de::Error>(self, n: u64) -> Result<Buffer, E> {
@@ -456,10 +630,10 @@ impl<'de> Deserialize<'de> for Buffer {
                 )))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buffer, A::Error> {
-                const FORMS: &[&str] = &["dword", "bytes", "tcp_keepalive"];
+                const FORMS: &[&str] = &["dword", "bytes", "tcp_keepalive", "pointer"];
                 let Some(key) = map.next_key::<String>()? else {
                     return Err(de::Error::custom(
-                        "an empty map is not a buffer: write {dword: N}, {bytes: N} or {tcp_keepalive: {...}}",
+                        "an empty map is not a buffer: write {dword: N}, {bytes: N}, {tcp_keepalive: {...}} or {pointer: N}",
                     ));
                 };
                 let buffer = match key.as_str() {
@@ -487,12 +661,13 @@ impl<'de> Deserialize<'de> for Buffer {
                         }
                         Buffer::Bytes(b)
                     }
+                    "pointer" => Buffer::Pointer(next_pointer(&mut map)?),
                     other => {
                         let hint = closest(other, FORMS.iter().copied())
                             .map(|c| format!("did you mean `{c}`? "))
                             .unwrap_or_default();
                         return Err(de::Error::custom(format!(
-                            "unknown buffer form `{other}`: {hint}write {{dword: N}}, {{bytes: N}} or {{tcp_keepalive: {{onoff, keepalivetime, keepaliveinterval}}}}"
+                            "unknown buffer form `{other}`: {hint}write {{dword: N}}, {{bytes: N}}, {{tcp_keepalive: {{onoff, keepalivetime, keepaliveinterval}}}} or {{pointer: N}} (an integer passed as the pointer)"
                         )));
                     }
                 };
@@ -525,6 +700,8 @@ enum BufferSchema {
     TcpKeepalive {
         tcp_keepalive: TcpKeepaliveFields,
     },
+    /// An integer passed as the pointer (an extension of format 1).
+    Pointer(PointerForm),
 }
 
 impl JsonSchema for Buffer {

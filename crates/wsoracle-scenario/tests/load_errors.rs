@@ -178,3 +178,138 @@ fn misuse_is_a_scenario_error_with_the_step_position() {
     assert_eq!(m.pos.line, 8, "{m}");
     assert!(!report.passed());
 }
+
+// ---- `{pointer: N}`, an extension of format 1 -------------------------------------------------
+
+#[test]
+fn pointer_forms_load_wherever_a_pointer_is_passed() {
+    use wsoracle_scenario::values::{Buffer, IntPtrArg};
+    use wsoracle_scenario::Call;
+    let s = load(concat!(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {pointer: 1}, optlen: 4}\n",
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {pointer: 0x10}}\n",
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optlen: {pointer: 1}}\n",
+        "  - WSAIoctl: {s: s, dwIoControlCode: SIO_KEEPALIVE_VALS, lpvInBuffer: {pointer: 1}, cbInBuffer: 12, lpvOutBuffer: {pointer: 2}, cbOutBuffer: 4, lpcbBytesReturned: {pointer: 3}}\n",
+    ))
+    .unwrap();
+    assert!(matches!(
+        &s.steps[2].call,
+        Call::Setsockopt {
+            optval: Buffer::Pointer(1),
+            optlen: 4,
+            ..
+        }
+    ));
+    // No optlen: the length of a pointer is 0, as for NULL.
+    assert!(matches!(
+        &s.steps[3].call,
+        Call::Getsockopt {
+            optval: Buffer::Pointer(16),
+            optlen: IntPtrArg::Value(0),
+            ..
+        }
+    ));
+    // No optval with a bad optlen pointer: a 4-byte buffer, as for a NULL optlen.
+    match &s.steps[4].call {
+        Call::Getsockopt { optval, optlen, .. } => {
+            assert_eq!(optval, &Buffer::Bytes(vec![0xcc; 4]));
+            assert_eq!(optlen, &IntPtrArg::Pointer(1));
+        }
+        other => panic!("{other:?}"),
+    }
+    let c = s.steps[5].call.to_c();
+    assert_eq!(
+        c,
+        "WSAIoctl(s, SIO_KEEPALIVE_VALS, (void *)0x1, 12, (void *)0x2, 4, (DWORD *)0x3, NULL, NULL)"
+    );
+    assert_eq!(
+        s.steps[4].call.to_c(),
+        "getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, cc cc cc cc, (int *)0x1)"
+    );
+    assert_eq!(
+        s.steps[2].call.to_c(),
+        "setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)0x1, 4)"
+    );
+    // Every call fails with WSAEFAULT on every preset.
+    let report = run(&s, &RunOptions::default());
+    for r in &report.runs {
+        for rec in &r.steps[2..] {
+            let wsoracle_scenario::StepAnswer::Call(a) = &rec.answer else {
+                panic!("{rec:?}")
+            };
+            assert_eq!(
+                a.outcome.error,
+                Some(wsoracle_model::WsaError::WSAEFAULT),
+                "{} on {}",
+                rec.call,
+                r.version
+            );
+        }
+    }
+}
+
+#[test]
+fn pointer_zero_suggests_null() {
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {pointer: 0}, optlen: 4}\n",
+        6,
+        "write `null`",
+    );
+    assert_error(
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optlen: {pointer: 0}}\n",
+        6,
+        "write `null`",
+    );
+    assert_error(
+        "  - WSAIoctl: {s: s, dwIoControlCode: SIO_KEEPALIVE_VALS, lpvInBuffer: {pointer: -4}}\n",
+        6,
+        "negative",
+    );
+}
+
+#[test]
+fn buffer_hints_list_the_pointer_form() {
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: 1}\n",
+        6,
+        "{pointer: 1}",
+    );
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {pointr: 1}}\n",
+        6,
+        "did you mean `pointer`?",
+    );
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {word: 1}}\n",
+        6,
+        "{pointer: N}",
+    );
+    assert_error(
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optlen: {dword: 4}}\n",
+        6,
+        "{pointer: N}",
+    );
+}
+
+#[test]
+fn setsockopt_optlen_is_never_a_pointer() {
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {dword: 1}, optlen: {pointer: 1}}\n",
+        6,
+        "not a pointer",
+    );
+}
+
+#[test]
+fn what_a_bad_pointer_names_cannot_be_checked() {
+    assert_error(
+        "  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {pointer: 1}, optlen: 4}\n    expect: {ret: SOCKET_ERROR, optval: \"00\"}\n",
+        7,
+        "`optval` cannot be checked here",
+    );
+    assert_error(
+        "  - WSAIoctl: {s: s, dwIoControlCode: SIO_KEEPALIVE_VALS, lpvInBuffer: {pointer: 1}, cbInBuffer: 12, lpcbBytesReturned: {pointer: 1}}\n    expect_on:\n      win11: {lpcbBytesReturned: 0}\n",
+        8,
+        "`lpcbBytesReturned` cannot be checked here",
+    );
+}

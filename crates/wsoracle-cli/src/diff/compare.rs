@@ -47,6 +47,7 @@ pub fn show_ret(r: RetVal) -> String {
 fn show_buf(b: &Ptr<Vec<u8>>) -> String {
     match b {
         Ptr::Null => "NULL".to_string(),
+        Ptr::Bad(p) => format!("pointer {p:#x}"),
         Ptr::Value(v) if v.is_empty() => "(0 bytes)".to_string(),
         Ptr::Value(v) => v
             .iter()
@@ -141,6 +142,7 @@ pub fn compare(model: &Results, backend: &Results) -> Vec<FieldDiff> {
         |a, b| a == b,
         |v| match v {
             Ptr::Null => "NULL".to_string(),
+            Ptr::Bad(p) => format!("pointer {p:#x}"),
             Ptr::Value(n) if *n >= 0x1000_0000 => format!("{n:#x}"),
             Ptr::Value(n) => n.to_string(),
         },
@@ -191,10 +193,12 @@ pub fn summary(r: &Results) -> String {
     parts.join(", ")
 }
 
-/// Hex of a buffer for JSON (`null` for NULL).
+/// Hex of a buffer for JSON (`null` for NULL, `{"pointer": N}` for an integer passed as the
+/// pointer).
 pub fn buf_json(b: &Ptr<Vec<u8>>) -> serde_json::Value {
     match b {
         Ptr::Null => serde_json::Value::Null,
+        Ptr::Bad(p) => serde_json::json!({ "pointer": p }),
         Ptr::Value(v) => serde_json::Value::String(hex(v)),
     }
 }

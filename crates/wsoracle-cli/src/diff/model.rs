@@ -4,7 +4,7 @@
 use wsoracle_model::outcome::Ret;
 use wsoracle_model::IoCompletion;
 use wsoracle_scenario::schema::PeerState;
-use wsoracle_scenario::values::{Buffer, SockRef};
+use wsoracle_scenario::values::{Buffer, IntPtrArg, SockRef};
 use wsoracle_scenario::{Call, StepAnswer, StepRecord};
 
 use super::proto::{Arg, Completion, LastError, Ptr, Request, Results, RetVal, SockArg};
@@ -22,6 +22,33 @@ fn buf(b: &Buffer) -> Arg {
     match b {
         Buffer::Null => Arg::Buf(None),
         Buffer::Bytes(v) => Arg::Buf(Some(v.clone())),
+        Buffer::Pointer(p) => Arg::Ptr(*p),
+    }
+}
+
+/// A pointer-valued int argument: its value, `null`, or `ptr:N`.
+fn int_ptr<T: Copy + Into<i64>>(a: &IntPtrArg<T>) -> Arg {
+    match a {
+        IntPtrArg::Null => Arg::NullableInt(None),
+        IntPtrArg::Pointer(p) => Arg::Ptr(*p),
+        IntPtrArg::Value(v) => Arg::NullableInt(Some((*v).into())),
+    }
+}
+
+/// What the caller's buffer holds after the call: its bytes, NULL, or the pointer echoed.
+fn buf_after(arg: &Buffer, after: &Option<Vec<u8>>) -> Ptr<Vec<u8>> {
+    match arg {
+        Buffer::Pointer(p) => Ptr::Bad(*p),
+        _ => ptr_buf(after),
+    }
+}
+
+/// `*p` after the call: its value, NULL, or the pointer echoed.
+fn int_after<T: Copy>(arg: &IntPtrArg<T>, after: Option<T>) -> Ptr<T> {
+    match (arg, after) {
+        (IntPtrArg::Pointer(p), _) => Ptr::Bad(*p),
+        (_, Some(v)) => Ptr::Value(v),
+        (_, None) => Ptr::Null,
     }
 }
 
@@ -85,7 +112,7 @@ pub fn request(call: &Call, bind_as: Option<&str>) -> Request {
             .arg("level", Arg::Int(i64::from(level.0)))
             .arg("optname", Arg::Int(i64::from(optname.0)))
             .arg("optval", buf(optval))
-            .arg("optlen", Arg::NullableInt(optlen.map(i64::from))),
+            .arg("optlen", int_ptr(optlen)),
         Call::Condition {
             network_down,
             blocking_call,
@@ -116,10 +143,7 @@ pub fn request(call: &Call, bind_as: Option<&str>) -> Request {
             .arg("cbInBuffer", Arg::Int(i64::from(*cb_in)))
             .arg("lpvOutBuffer", buf(out_buffer))
             .arg("cbOutBuffer", Arg::Int(i64::from(*cb_out)))
-            .arg(
-                "lpcbBytesReturned",
-                Arg::NullableInt(bytes_returned.map(i64::from)),
-            )
+            .arg("lpcbBytesReturned", int_ptr(bytes_returned))
             .arg("lpOverlapped", Arg::Bool(*overlapped))
             .arg("lpCompletionRoutine", Arg::Bool(*completion_routine)),
         Call::Send { s, len } | Call::Recv { s, len } | Call::PeerSends { s, len } => {
@@ -222,19 +246,17 @@ pub fn answer(call: &Call, record: &StepRecord) -> ModelAnswer {
         ..Results::default()
     };
     match call {
-        Call::Getsockopt { .. } => {
-            results.optval = Some(ptr_buf(&ca.buffer_after));
-            results.optlen = Some(match ca.optlen_after {
-                Some(n) => Ptr::Value(n),
-                None => Ptr::Null,
-            });
+        Call::Getsockopt { optval, optlen, .. } => {
+            results.optval = Some(buf_after(optval, &ca.buffer_after));
+            results.optlen = Some(int_after(optlen, ca.optlen_after));
         }
-        Call::WsaIoctl { .. } => {
-            results.out_buffer = Some(ptr_buf(&ca.buffer_after));
-            results.bytes_returned = Some(match ca.bytes_returned_after {
-                Some(n) => Ptr::Value(n),
-                None => Ptr::Null,
-            });
+        Call::WsaIoctl {
+            out_buffer,
+            bytes_returned,
+            ..
+        } => {
+            results.out_buffer = Some(buf_after(out_buffer, &ca.buffer_after));
+            results.bytes_returned = Some(int_after(bytes_returned, ca.bytes_returned_after));
             results.completion = Some(completion(o.completion));
         }
         _ => {}

@@ -97,6 +97,9 @@ pub enum Arg {
     Buf(Option<Vec<u8>>),
     /// An int that is a NULL pointer when `None` (`optlen: null`).
     NullableInt(Option<i64>),
+    /// An integer passed as a pointer (`{pointer: N}`), for a buffer or a pointer-valued int:
+    /// sent as `ptr:0x1` (an additive value of protocol 1).
+    Ptr(u64),
     Sock(SockArg),
     Bool(bool),
     /// A word sent as is (`peer=accepts`, `duration=2h`).
@@ -110,6 +113,7 @@ impl Arg {
             Arg::Buf(None) | Arg::NullableInt(None) => "null".to_string(),
             Arg::Buf(Some(b)) => hex(b),
             Arg::NullableInt(Some(n)) => n.to_string(),
+            Arg::Ptr(p) => render_ptr(*p),
             Arg::Sock(SockArg::Name(n)) => format!("@{n}"),
             Arg::Sock(SockArg::Invalid) => "INVALID_SOCKET".to_string(),
             Arg::Sock(SockArg::Raw(n)) => n.to_string(),
@@ -148,6 +152,21 @@ impl Request {
         }
         s
     }
+}
+
+/// An integer passed as a pointer, as the protocol writes it: `ptr:0x1`.
+pub fn render_ptr(p: u64) -> String {
+    format!("ptr:{p:#x}")
+}
+
+/// The N of a `ptr:N` value (decimal or `0x` hex), if `v` is one.
+fn parse_ptr(v: &str) -> Option<Result<u64, String>> {
+    let n = v.strip_prefix("ptr:")?;
+    let parsed = match n.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok(),
+        None => n.parse::<u64>().ok(),
+    };
+    Some(parsed.ok_or_else(|| format!("`{v}` is not ptr:N")))
 }
 
 /// The line without its first word (the step id): what a replay compares.
@@ -254,10 +273,12 @@ impl RawAnswer {
     }
 }
 
-/// A value that may be a NULL pointer.
+/// A value that may be a NULL pointer, or an integer passed as the pointer (nothing to read).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ptr<T> {
     Null,
+    /// `ptr:N`: the caller passed the integer N as the pointer; both sides echo it.
+    Bad(u64),
     Value(T),
 }
 
@@ -265,6 +286,7 @@ impl<T: std::fmt::Display> std::fmt::Display for Ptr<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Ptr::Null => f.write_str("NULL"),
+            Ptr::Bad(p) => write!(f, "pointer {p:#x}"),
             Ptr::Value(v) => v.fmt(f),
         }
     }
@@ -338,7 +360,21 @@ fn buf(key: &str, v: &str) -> Result<Ptr<Vec<u8>>, String> {
     if v == "null" {
         return Ok(Ptr::Null);
     }
+    if let Some(p) = parse_ptr(v) {
+        return p.map(Ptr::Bad).map_err(|e| format!("{key}: {e}"));
+    }
     unhex(v).map(Ptr::Value).map_err(|e| format!("{key}: {e}"))
+}
+
+/// A pointer-valued int after the call: `null`, `ptr:N`, or the value.
+fn int_ptr<T>(key: &str, v: &str, conv: impl Fn(i64) -> T) -> Result<Ptr<T>, String> {
+    if v == "null" {
+        return Ok(Ptr::Null);
+    }
+    if let Some(p) = parse_ptr(v) {
+        return p.map(Ptr::Bad).map_err(|e| format!("{key}: {e}"));
+    }
+    int(key, v).map(|n| Ptr::Value(conv(n)))
 }
 
 impl Results {
@@ -366,20 +402,8 @@ impl Results {
                     })
                 }
                 "optval" => r.optval = Some(buf(k, v)?),
-                "optlen" => {
-                    r.optlen = Some(if v == "null" {
-                        Ptr::Null
-                    } else {
-                        Ptr::Value(int(k, v)? as i32)
-                    })
-                }
-                "lpcbBytesReturned" => {
-                    r.bytes_returned = Some(if v == "null" {
-                        Ptr::Null
-                    } else {
-                        Ptr::Value(int(k, v)? as u32)
-                    })
-                }
+                "optlen" => r.optlen = Some(int_ptr(k, v, |n| n as i32)?),
+                "lpcbBytesReturned" => r.bytes_returned = Some(int_ptr(k, v, |n| n as u32)?),
                 "lpvOutBuffer" => r.out_buffer = Some(buf(k, v)?),
                 "completion" => {
                     r.completion = Some(match v.as_str() {
@@ -441,6 +465,27 @@ mod tests {
             .arg("s", Arg::Sock(SockArg::Invalid))
             .arg("optval", Arg::Buf(Some(vec![])));
         assert_eq!(r.line("1"), "1 setsockopt s=INVALID_SOCKET optval=");
+        let r = Request::new("getsockopt")
+            .arg("optval", Arg::Ptr(1))
+            .arg("optlen", Arg::Ptr(0x1000));
+        assert_eq!(r.line("2"), "2 getsockopt optval=ptr:0x1 optlen=ptr:0x1000");
+    }
+
+    #[test]
+    fn decodes_pointers_echoed() {
+        let a = RawAnswer::parse("3 ok ret=-1 error=10014 optval=ptr:0x1 optlen=4").unwrap();
+        let r = Results::from_answer("getsockopt", &a).unwrap();
+        assert_eq!(r.optval, Some(Ptr::Bad(1)));
+        assert_eq!(r.optlen, Some(Ptr::Value(4)));
+        let a = RawAnswer::parse(
+            "4 ok ret=-1 error=10014 lpcbBytesReturned=ptr:0x10 lpvOutBuffer=ptr:1 completion=none",
+        )
+        .unwrap();
+        let r = Results::from_answer("WSAIoctl", &a).unwrap();
+        assert_eq!(r.bytes_returned, Some(Ptr::Bad(16)));
+        assert_eq!(r.out_buffer, Some(Ptr::Bad(1)));
+        let a = RawAnswer::parse("5 ok ret=-1 error=10014 optlen=ptr:zz").unwrap();
+        assert!(Results::from_answer("getsockopt", &a).is_err());
     }
 
     #[test]
