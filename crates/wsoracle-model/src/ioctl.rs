@@ -76,6 +76,8 @@ struct View<'a> {
     cb_in: u32,
     cb_out: u32,
     bytes_returned_valid: bool,
+    /// `lpcbBytesReturned` is an invalid non-NULL pointer (rather than NULL).
+    bytes_returned_bad_pointer: bool,
     overlapped: bool,
     /// A completion routine with an OVERLAPPED (without one the routine is ignored).
     routine: bool,
@@ -135,6 +137,7 @@ impl Stack {
             cb_in: args.cb_in,
             cb_out: args.cb_out,
             bytes_returned_valid: matches!(args.bytes_returned, IntPtr::Value(_)),
+            bytes_returned_bad_pointer: matches!(args.bytes_returned, IntPtr::BadPointer),
             overlapped: args.overlapped,
             routine: args.overlapped && args.completion_routine,
         };
@@ -186,10 +189,14 @@ impl Stack {
         }
         // primary:P22 rows 4, 5, 13; primary:P23; wine:E15: in every mode, before the handle.
         if !v.bytes_returned_valid {
-            return plain(Decision::fail(
-                Reason::BadAddress,
-                &rules::IOCTL_BYTES_RETURNED_NULL,
-            ));
+            // Observed for NULL; an invalid non-NULL pointer is inferred to fail the same way
+            // (so_keepalive#42a54-136's "not in a valid part of the user address space").
+            let rule = if v.bytes_returned_bad_pointer {
+                &rules::IOCTL_BYTES_RETURNED_BAD_POINTER
+            } else {
+                &rules::IOCTL_BYTES_RETURNED_NULL
+            };
+            return plain(Decision::fail(Reason::BadAddress, rule));
         }
         let (i, sock) = match self.checks_and_lookup(v.s) {
             Ok(found) => found,
@@ -294,10 +301,12 @@ fn keepalive_vals(
     let doc = fidelity == Fidelity::Documented;
     let bytes = match v.in_buf {
         InBuf::Null | InBuf::BadPointer => {
-            let rule = match (doc, legacy) {
-                (true, _) => &rules::SIO_KA_NULL_DOC,
-                (false, true) => &rules::SIO_KA_NULL_2003, // primary:P22 row 2 (2003)
-                (false, false) => &rules::SIO_KA_SHORT,    // primary:P22 row 2
+            let rule = match (doc, legacy, v.in_buf) {
+                (true, _, _) => &rules::SIO_KA_NULL_DOC,
+                // Observed for NULL only; a bad non-NULL pointer is inferred to fail alike.
+                (false, _, InBuf::BadPointer) => &rules::SIO_KA_BAD_POINTER,
+                (false, true, _) => &rules::SIO_KA_NULL_2003, // primary:P22 row 2 (2003)
+                (false, false, _) => &rules::SIO_KA_SHORT,    // primary:P22 row 2
             };
             return fail(Reason::BadAddress, rule);
         }

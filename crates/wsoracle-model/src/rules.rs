@@ -271,6 +271,9 @@ rules! {
     IOCTL_BYTES_RETURNED_NULL = "wsaioctl.bytes-returned-null", Observed,
         "a NULL lpcbBytesReturned fails with WSAEFAULT in every mode (non-overlapped, overlapped, with a completion routine)",
         [P("P22"), P("P23"), E("E15"), E("S09")];
+    IOCTL_BYTES_RETURNED_BAD_POINTER = "wsaioctl.bytes-returned-bad-pointer", Inferred,
+        "an lpcbBytesReturned outside the address space fails with WSAEFAULT, as a NULL one does",
+        [C("42a54-136"), P("P22"), P("P23"), E("E15")];
     IOCTL_UNSUPPORTED = "wsaioctl.unsupported", Observed,
         "an ioctl code the provider does not support fails with WSAEOPNOTSUPP and *lpcbBytesReturned 0; overlapped: WSA_IO_PENDING, then a completion that fails",
         [E("E15"), P("P23"), A("A29")];
@@ -295,6 +298,9 @@ rules! {
     SIO_KA_NULL_2003 = "sio_keepalive_vals.null-input-2003", Observed,
         "up to Server 2003, a NULL input fails with WSAEFAULT; *lpcbBytesReturned untouched",
         [P("P22"), P("P28"), P("P29")];
+    SIO_KA_BAD_POINTER = "sio_keepalive_vals.bad-input-pointer", Inferred,
+        "an lpvInBuffer outside the address space fails with WSAEFAULT, as a NULL one does",
+        [C("42a54-136"), E("G11"), P("P22")];
     SIO_KA_NULL_DOC = "sio_keepalive_vals.null-input-doc", Documented,
         "an input buffer outside the user address space (NULL included) fails with WSAEFAULT", [D("WSAIoctl"), D("D-SIO")];
     IOCTL_IN_PAST_BUFFER = "wsaioctl.in-past-buffer", Assumption,
