@@ -629,13 +629,24 @@ impl Probe {
         set_sentinel();
         let s = unsafe { socket(af, ty, protocol) };
         let err = last_error();
+        // A new socket starts blocking.
+        self.register(s, af, Some(false), name);
+        Ok(Answer::ok(&req.id)
+            .field("ret", s as isize as i64)
+            .error_field(err)
+            .finish())
+    }
+
+    /// Records a socket the probe opened (so `reset` closes it) and binds its scenario name. The
+    /// name is bound even to INVALID_SOCKET, so later steps name what the scenario named.
+    fn register(&mut self, s: SOCKET, af: i32, nonblocking: Option<bool>, name: Option<String>) {
         if s != INVALID_SOCKET {
             self.opened.push(s);
             self.info.insert(
                 s,
                 SockInfo {
                     af,
-                    nonblocking: Some(false),
+                    nonblocking,
                     connecting: None,
                 },
             );
@@ -643,10 +654,6 @@ impl Probe {
         if let Some(name) = name {
             self.names.insert(name, s);
         }
-        Ok(Answer::ok(&req.id)
-            .field("ret", s as isize as i64)
-            .error_field(err)
-            .finish())
     }
 
     fn closesocket(&mut self, req: &Request) -> StepResult {
@@ -832,21 +839,9 @@ impl Probe {
         set_sentinel();
         let c = unsafe { accept(s, std::ptr::null_mut(), std::ptr::null_mut()) };
         let err = last_error();
-        if c != INVALID_SOCKET {
-            self.opened.push(c);
-            let af = self.af_of(s);
-            self.info.insert(
-                c,
-                SockInfo {
-                    af,
-                    nonblocking: None,
-                    connecting: None,
-                },
-            );
-        }
-        if let Some(name) = name {
-            self.names.insert(name, c);
-        }
+        // An accepted socket inherits the listener's mode, which the probe may not know.
+        let af = self.af_of(s);
+        self.register(c, af, None, name);
         Ok(Answer::ok(&req.id)
             .field("ret", c as isize as i64)
             .error_field(err)
