@@ -194,9 +194,6 @@ rules! {
     KA_COUNT_LEGACY_REGISTRY = "keepalive.count.legacy-registry", Documented,
         "up to Server 2003, the probe count is the larger of TcpMaxDataRetransmissions and PPTPTcpMaxDataRetransmissions, at most 255; 0 sends no probes",
         [C("42a54-165"), C("42a54-166"), C("42a54-167"), C("42a54-168"), D("R-TMDR"), D("R-PPTP")];
-    KA_SOCKET_OVERRIDE = "keepalive.per-socket", Documented,
-        "SIO_KEEPALIVE_VALS changes the keep-alive time and interval of one connection; otherwise the system defaults apply",
-        [C("42a54-159"), C("42a54-160"), D("D-SIO")];
     KA_PROBES = "keepalive.probes", Documented,
         "with keep-alive on, an idle connection sends keep-alive probes", [C("42a54-153"), C("42a54-156")];
 

@@ -3,8 +3,6 @@
 use core::fmt;
 
 use crate::codes::{AddressFamily, Protocol, SocketType, WsaError};
-use crate::keepalive::{Overrides, Sourced};
-use crate::rules;
 
 /// A `SOCKET` value. Handles the model issues are opaque; a handle built from a raw integer
 /// (`from_raw`) never equals one the model issued, so it always names a handle the process does
@@ -264,29 +262,6 @@ impl Socket {
 
     pub fn is_stream(&self) -> bool {
         self.socket_type == SocketType::SOCK_STREAM
-    }
-
-    /// The per-socket keep-alive overrides, with the rule behind each.
-    pub fn overrides(&self) -> Overrides {
-        let tag = |ms: u64, origin: Origin| match origin {
-            Origin::System => None,
-            Origin::KeepAliveVals => Some(Sourced {
-                value: ms,
-                rule: &rules::KA_SOCKET_OVERRIDE,
-            }),
-            Origin::TcpOption => Some(Sourced {
-                value: ms,
-                rule: &rules::KA_SOCKET_OVERRIDE,
-            }),
-        };
-        Overrides {
-            idle_ms: tag(self.idle_ms, self.idle_origin),
-            interval_ms: tag(self.interval_ms, self.interval_origin),
-            count: self.keepcnt.map(|n| Sourced {
-                value: u32::from(n),
-                rule: &rules::KA_SOCKET_OVERRIDE,
-            }),
-        }
     }
 }
 
