@@ -364,17 +364,27 @@ impl Stack {
         })
     }
 
+    /// The checks send and recv share: the handle is a socket, a stream one (datagrams are not
+    /// modelled), and connected; a dropped connection answers with the drop's error.
+    fn connected_stream<A>(&self, s: SocketHandle) -> Result<(usize, &Socket), Decision<A>> {
+        let (i, sock) = self.checks_and_lookup(s)?;
+        if !sock.is_stream() {
+            return Err(Decision::not_modelled(&rules::TL_NOT_MODELLED_DGRAM));
+        }
+        match sock.state {
+            SocketState::Dropped => Err(dropped_later(sock)),
+            SocketState::Connected => Ok((i, sock)),
+            _ => Err(Decision::fail(
+                Reason::NotConnected,
+                &rules::TL_NOT_CONNECTED,
+            )),
+        }
+    }
+
     /// `send(s, buf, len, 0)`. Sending does not restart the idle period (convention:timeline).
     pub fn send(&mut self, s: SocketHandle, len: u32) -> Outcome {
-        let d: Decision<usize> = match self.checks_and_lookup(s) {
+        let d: Decision<usize> = match self.connected_stream(s) {
             Err(d) => d,
-            Ok((_, sock)) if !sock.is_stream() => {
-                Decision::not_modelled(&rules::TL_NOT_MODELLED_DGRAM)
-            }
-            Ok((_, sock)) if sock.state == SocketState::Dropped => dropped_later(sock),
-            Ok((_, sock)) if sock.state != SocketState::Connected => {
-                Decision::fail(Reason::NotConnected, &rules::TL_NOT_CONNECTED)
-            }
             Ok((i, sock)) if sock.peer == Peer::Resets => Decision::ok(i, &rules::TL_SEND_RESET),
             Ok((i, _)) => Decision::ok(i, &rules::TL_SEND_OK),
         };
@@ -403,15 +413,8 @@ impl Stack {
             Read(usize, u16),
             Pend(usize),
         }
-        let d: Decision<Act> = match self.checks_and_lookup(s) {
+        let d: Decision<Act> = match self.connected_stream(s) {
             Err(d) => d,
-            Ok((_, sock)) if !sock.is_stream() => {
-                Decision::not_modelled(&rules::TL_NOT_MODELLED_DGRAM)
-            }
-            Ok((_, sock)) if sock.state == SocketState::Dropped => dropped_later(sock),
-            Ok((_, sock)) if sock.state != SocketState::Connected => {
-                Decision::fail(Reason::NotConnected, &rules::TL_NOT_CONNECTED)
-            }
             Ok((_, sock)) if sock.recv_pending => {
                 Decision::not_modelled(&rules::TL_RECV_SECOND_PENDING) // A34
             }
