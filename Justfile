@@ -21,9 +21,17 @@ ci:
 explain *args:
     cargo run --release -- explain "$@"
 
-# Review new or changed snapshots (needs cargo-insta: `cargo install cargo-insta`).
-review:
-    cargo insta review
+# Rewrite the scenario snapshots, then review them with `git diff tests/snapshots` before committing.
+snapshots:
+    INSTA_UPDATE=always cargo test --test scenarios
+
+# Regenerate docs/spec.md from the rules, the model tests and the corpus.
+spec-doc:
+    UPDATE_DOCS=1 cargo test --test spec_doc
+
+# The cost of the model's hot calls, as ratios of a baseline measured in the same process.
+bench:
+    cargo bench -p wsoracle-model
 
 # The probe's smoke requests under Wine, compared with the recorded Wine 8.0 answers.
 wine-smoke:
