@@ -130,6 +130,15 @@ fn set_sentinel() {
     unsafe { WSASetLastError(LAST_ERROR_SENTINEL) }
 }
 
+/// Runs a Winsock call that returns an `int` and answers its return value and last error (read
+/// right after the call, with the sentinel set before it).
+fn int_call(id: &str, call: impl FnOnce() -> i32) -> StepResult {
+    set_sentinel();
+    let ret = call();
+    let err = last_error();
+    Ok(Answer::ok(id).field("ret", ret).error_field(err).finish())
+}
+
 fn last_error() -> i32 {
     unsafe { WSAGetLastError() }
 }
@@ -678,13 +687,9 @@ impl Probe {
         let s = self.resolve(&a.req_sock("s")?)?;
         a.finish()?;
         let addr = Addr::loopback(self.af_of(s), 0);
-        set_sentinel();
-        let ret = unsafe { bind(s, addr.bytes.as_ptr(), addr.len) };
-        let err = last_error();
-        Ok(Answer::ok(&req.id)
-            .field("ret", ret)
-            .error_field(err)
-            .finish())
+        int_call(&req.id, || unsafe {
+            bind(s, addr.bytes.as_ptr(), addr.len)
+        })
     }
 
     fn listen(&mut self, req: &Request) -> StepResult {
@@ -692,13 +697,7 @@ impl Probe {
         let s = self.resolve(&a.req_sock("s")?)?;
         let backlog = a.i32_("backlog")?.unwrap_or(SOMAXCONN);
         a.finish()?;
-        set_sentinel();
-        let ret = unsafe { listen(s, backlog) };
-        let err = last_error();
-        Ok(Answer::ok(&req.id)
-            .field("ret", ret)
-            .error_field(err)
-            .finish())
+        int_call(&req.id, || unsafe { listen(s, backlog) })
     }
 
     /// A helper socket of the probe's own, non-blocking.
@@ -1005,13 +1004,9 @@ impl Probe {
         };
         let mut buf = guarded(&optval, min_len, 0);
         let ptr = buf_ptr(&optval, &mut buf) as *const u8;
-        set_sentinel();
-        let ret = unsafe { setsockopt(s, level, optname, ptr, optlen) };
-        let err = last_error();
-        Ok(Answer::ok(&req.id)
-            .field("ret", ret)
-            .error_field(err)
-            .finish())
+        int_call(&req.id, || unsafe {
+            setsockopt(s, level, optname, ptr, optlen)
+        })
     }
 
     fn getsockopt(&mut self, req: &Request) -> StepResult {
@@ -1212,13 +1207,7 @@ impl Probe {
             return Err("len too large".to_string());
         }
         let data = vec![b'w'; n];
-        set_sentinel();
-        let ret = unsafe { send(s, data.as_ptr(), len, 0) };
-        let err = last_error();
-        Ok(Answer::ok(&req.id)
-            .field("ret", ret)
-            .error_field(err)
-            .finish())
+        int_call(&req.id, || unsafe { send(s, data.as_ptr(), len, 0) })
     }
 
     fn recv(&mut self, req: &Request) -> StepResult {
@@ -1235,13 +1224,7 @@ impl Probe {
                 .message("blocking recv with nothing to read"));
         }
         let mut data = vec![0u8; n];
-        set_sentinel();
-        let ret = unsafe { recv(s, data.as_mut_ptr(), len, 0) };
-        let err = last_error();
-        Ok(Answer::ok(&req.id)
-            .field("ret", ret)
-            .error_field(err)
-            .finish())
+        int_call(&req.id, || unsafe { recv(s, data.as_mut_ptr(), len, 0) })
     }
 
     /// Closes everything the probe opened and brings the start-up count back to 0.
