@@ -98,7 +98,7 @@ pub fn run(args: &ExplainArgs) -> i32 {
                     serde_json::to_string_pretty(&to_json(&x)).unwrap_or_default()
                 );
             } else {
-                print!("{}", text(&x));
+                out!("{}", text(&x));
             }
             0
         }

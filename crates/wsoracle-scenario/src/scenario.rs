@@ -58,7 +58,9 @@ pub struct Step {
     pub call: Call,
     /// `as: NAME`.
     pub bind_as: Option<String>,
-    pub expect: Option<Expect>,
+    /// Boxed: most steps of a long scenario have none, and a step stays small (a million
+    /// steps are loaded at once).
+    pub expect: Option<Box<Expect>>,
     /// `expect_on`, in key order.
     pub expect_on: Vec<(ProfileKey, Expect)>,
 }
@@ -495,7 +497,7 @@ impl Step {
             .filter(|(k, _)| k.matches(version))
             .min_by_key(|(k, _)| k.specificity())
             .map(|(_, e)| e)
-            .or(self.expect.as_ref())
+            .or(self.expect.as_deref())
     }
 }
 
@@ -1119,7 +1121,7 @@ impl Loader<'_> {
             pos: self.root.pos,
             call,
             bind_as: raw.bind_as,
-            expect: raw.expect,
+            expect: raw.expect.map(Box::new),
             expect_on,
         })
     }
