@@ -425,6 +425,12 @@ pub(crate) fn explain_scan_error(source: &str, open: &[Marker], e: &ScanError) -
     let info = e.info();
     let at = pos(*e.marker());
     let here = format!("line {}, column {}", at.line, at.column);
+    if info.contains("recursion limit") {
+        return (
+            at,
+            "`[` and `{` nested more than 255 levels deep, more than the YAML parser accepts (a scenario needs a handful); see also the depth limit, `--limit depth=N`".into(),
+        );
+    }
     if info.contains("tab") {
         return (
             at,
