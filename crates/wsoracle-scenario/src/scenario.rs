@@ -684,10 +684,11 @@ fn load(file: &Path, source: &str, limits: Limits) -> Result<Scenario, ScenarioE
                         r.close();
                         break;
                     }
+                    let node = r.node(ev, 3).map_err(fail)?;
                     if pending.is_none() && steps.len() >= state.limits.steps {
                         pending = Some(ScenarioError::new(
                             file,
-                            yaml::pos(ev.1),
+                            node.pos,
                             yaml::limit_message(
                                 format!("this is step {}", steps.len() + 1),
                                 state.limits.steps as u64,
@@ -695,7 +696,6 @@ fn load(file: &Path, source: &str, limits: Limits) -> Result<Scenario, ScenarioE
                             ),
                         ));
                     }
-                    let node = r.node(ev, 3).map_err(fail)?;
                     if pending.is_none() {
                         match state.step(file, steps.len(), &node) {
                             Ok(step) => steps.push(step),

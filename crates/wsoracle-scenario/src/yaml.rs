@@ -306,8 +306,6 @@ impl<'s> Reader<'s> {
                                 pos,
                                 kind: Kind::Map(entries),
                             };
-                            // A block mapping's event is marked at its first key; libyaml-style
-                            // parsers agree, so nothing to adjust here.
                             self.anchor(anchor, &node, weight);
                             Some((node, weight))
                         }
@@ -329,6 +327,7 @@ impl<'s> Reader<'s> {
                         items.push(node);
                     }
                     Some(Frame::Map {
+                        pos,
                         entries,
                         key,
                         seen,
@@ -339,6 +338,11 @@ impl<'s> Reader<'s> {
                         match key.take() {
                             Some(k) => entries.push((k, node)),
                             None => {
+                                // A block mapping's event is marked after its first key; the
+                                // map starts where that key does.
+                                if entries.is_empty() && node.pos < *pos {
+                                    *pos = node.pos;
+                                }
                                 if let Some(text) = node.as_str() {
                                     let first = if entries.len() < 8 && seen.is_none() {
                                         entries

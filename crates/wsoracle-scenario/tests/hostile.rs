@@ -129,6 +129,9 @@ fn many_names_load_in_linear_time() {
     }
     let s = Scenario::from_yaml_str("t.yaml", &src).unwrap();
     assert_eq!(s.steps.len(), 2 + 3 * 5_000);
+    // A step starts at its `-` item's first key.
+    assert_eq!((s.steps[1].pos.line, s.steps[1].pos.column), (4, 5));
+    assert_eq!((s.steps[2].pos.line, s.steps[2].pos.column), (6, 5));
     // An unknown name among thousands still gets a short hint.
     let e = error(&format!("{src}  - closesocket: {{s: nope}}\n"));
     assert!(e.message.contains("no socket is named `nope`"), "{e}");
