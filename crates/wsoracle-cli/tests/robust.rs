@@ -270,3 +270,24 @@ fn replay_reads_no_file_outside_the_corpus() {
         assert!(!text(&out).contains("[package]"), "{}", text(&out));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn diff_timeout_bounds_the_wait_for_the_greeting() {
+    // A backend that never greets: `--timeout 1` is the wait, not the 120 s default.
+    let out = wsoracle()
+        .args([
+            "diff",
+            "--backend",
+            "sh -c 'exec sleep 30'",
+            "--timeout",
+            "1",
+            "--profile",
+            "win11",
+            "scenarios/handles",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("no greeting within 1 s"), "{}", text(&out));
+}
