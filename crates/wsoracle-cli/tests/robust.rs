@@ -289,5 +289,9 @@ fn diff_timeout_bounds_the_wait_for_the_greeting() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("no greeting within 1 s"), "{}", text(&out));
+    assert!(
+        text(&out).contains("no greeting within 1 s"),
+        "{}",
+        text(&out)
+    );
 }

@@ -441,6 +441,19 @@ pub(crate) fn explain_scan_error(source: &str, open: &[Marker], e: &ScanError) -
             "a tab character where YAML expects spaces: YAML indents with spaces only (and a tab cannot separate a value here); replace the tab with spaces".into(),
         );
     }
+    if info.contains("unknown anchor") {
+        return (
+            at,
+            "this alias refers to no anchor defined before it: define `&name` before using `*name`"
+                .into(),
+        );
+    }
+    if info.contains("quoted scalar") {
+        return (
+            at,
+            format!("a quoted string that is never closed (or that goes on to a line indented less than its key): add the closing quote (YAML syntax: {info})"),
+        );
+    }
     // The innermost flow collection (`[` or `{`) still open: where a missing `]` or `}` is.
     let chars = chars_at(source, open);
     let flow = open
@@ -457,12 +470,6 @@ pub(crate) fn explain_scan_error(source: &str, open: &[Marker], e: &ScanError) -
             format!(
                 "this `{c}` is never closed: add the matching `{close}` (or a missing `,` between two items); the YAML parser gave up at {here}: {info}"
             ),
-        );
-    }
-    if info.contains("quoted scalar") && info.contains("end of stream") {
-        return (
-            at,
-            "a quoted string is never closed: add the closing quote".into(),
         );
     }
     if info.contains("mapping values are not allowed") {

@@ -175,6 +175,14 @@ fn yaml_syntax_errors_are_explained() {
     ));
     assert_eq!((e.pos.line, e.pos.column), (6, 17), "{e}");
     assert!(e.message.contains("`{` is never closed"), "{e}");
+    let e = error("name: 'abc\nsteps: []\n");
+    assert_eq!((e.pos.line, e.pos.column), (1, 7), "{e}");
+    assert!(
+        e.message.contains("quoted string that is never closed"),
+        "{e}"
+    );
+    let e = error("name: t\nsteps: [*nope]\n");
+    assert!(e.message.contains("no anchor"), "{e}");
     let e = error("name: t\nsteps: []\n---\nname: u\n");
     assert!(e.message.contains("second YAML document"), "{e}");
     assert!(error("").message.contains("empty"));
