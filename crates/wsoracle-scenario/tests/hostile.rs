@@ -129,6 +129,15 @@ fn many_names_load_in_linear_time() {
     }
     let s = Scenario::from_yaml_str("t.yaml", &src).unwrap();
     assert_eq!(s.steps.len(), 2 + 3 * 5_000);
+    // The runner looks names up in O(1) too.
+    let report = run(
+        &s,
+        &RunOptions {
+            profiles: Some(vec!["win11".parse().unwrap()]),
+        },
+    );
+    report.assert_passed();
+    assert_eq!(report.runs[0].steps.len(), s.steps.len());
     // A step starts at its `-` item's first key.
     assert_eq!((s.steps[1].pos.line, s.steps[1].pos.column), (4, 5));
     assert_eq!((s.steps[2].pos.line, s.steps[2].pos.column), (6, 5));
