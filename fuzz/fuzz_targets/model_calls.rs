@@ -14,8 +14,8 @@ use wsoracle_model::time::Duration;
 use wsoracle_model::version::threshold;
 use wsoracle_model::{
     AddressFamily, Config, Fidelity, InBuf, Instant, IntPtr, IoctlCode, Level, OptName, OutBuf,
-    Outcome, Peer, Protocol, Registry, Socket, SocketHandle, SocketType, Stack,
-    WindowsVersion, WsaError, WsaIoctlArgs, PRESETS,
+    Outcome, Peer, Protocol, Registry, Socket, SocketHandle, SocketType, Stack, WindowsVersion,
+    WsaError, WsaIoctlArgs, PRESETS,
 };
 
 macro_rules! prop_assert {
@@ -164,12 +164,14 @@ impl Input {
             Fidelity::Observed
         };
         let r = self.registry;
-        Config::new(version).with_fidelity(fidelity).with_registry(Registry {
-            keep_alive_time: r[0],
-            keep_alive_interval: r[1],
-            tcp_max_data_retransmissions: r[2],
-            pptp_tcp_max_data_retransmissions: r[3],
-        })
+        Config::new(version)
+            .with_fidelity(fidelity)
+            .with_registry(Registry {
+                keep_alive_time: r[0],
+                keep_alive_interval: r[1],
+                tcp_max_data_retransmissions: r[2],
+                pptp_tcp_max_data_retransmissions: r[3],
+            })
     }
 }
 
@@ -216,7 +218,9 @@ impl Runner {
 
     fn h(&self, h: H) -> SocketHandle {
         match h {
-            H::Issued(i) if !self.issued.is_empty() => self.issued[usize::from(i) % self.issued.len()],
+            H::Issued(i) if !self.issued.is_empty() => {
+                self.issued[usize::from(i) % self.issued.len()]
+            }
             H::Issued(i) => SocketHandle::from_raw(u64::from(i)),
             H::Raw(r) => SocketHandle::from_raw(r),
             H::Invalid => SocketHandle::INVALID_SOCKET,
@@ -526,7 +530,11 @@ fn keepalive(config: Config, state: u8, bytes: &[u8], optlen: i32) -> Result<(),
     let mut st = Stack::new(config);
     st.wsa_startup(0x0202);
     let Ret::Socket(s) = st
-        .socket_create(AddressFamily::AF_INET, SocketType::SOCK_STREAM, Protocol::IPPROTO_TCP)
+        .socket_create(
+            AddressFamily::AF_INET,
+            SocketType::SOCK_STREAM,
+            Protocol::IPPROTO_TCP,
+        )
         .ret
     else {
         return Err("no TCP socket".into());
@@ -582,7 +590,11 @@ fuzz_target!(|input: Input| {
     let mut a = Runner::new(config);
     let mut b = Runner::new(config);
     if input.prelude {
-        for op in [Op::Startup(0x0202), Op::Socket(2, 1, 0), Op::Socket(2, 2, 17)] {
+        for op in [
+            Op::Startup(0x0202),
+            Op::Socket(2, 1, 0),
+            Op::Socket(2, 2, 17),
+        ] {
             a.run(&op).unwrap_or_else(|e| panic!("{e}"));
             b.run(&op).unwrap_or_else(|e| panic!("{e}"));
         }

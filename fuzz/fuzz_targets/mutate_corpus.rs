@@ -24,15 +24,84 @@ fn corpus() -> &'static [String] {
 
 /// Words a mutation may write: the format's keys and values, and YAML that bends it.
 const WORDS: &[&str] = &[
-    "0", "1", "-1", "4", "0x7fffffff", "0xffffffff", "4294967296", "-2147483649", "99999999999999999999",
-    "null", "~", "true", "\"\"", "''", "[]", "{}", "[", "]", "{", "}", ",", ":", "- ", "&a ", "*a", "&b [1, 2]", "*b",
-    "\t", "  ", "#", "---", "...", "|", "!!str", "!tag", "\u{feff}", "é", "s", "INVALID_SOCKET",
-    "SOL_SOCKET", "IPPROTO_TCP", "SO_KEEPALIVE", "TCP_KEEPCNT", "TCP_KEEPIDLE", "SO_ERROR", "FIONBIO",
-    "SIO_KEEPALIVE_VALS", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "WSAEINVAL",
-    "optval", "optlen", "expect", "expect_on", "as", "profiles", "format", "registry", "fidelity",
-    "{dword: 1}", "{bytes: 70000}", "{pointer: 1}", "{tcp_keepalive: {onoff: 1, keepalivetime: 1, keepaliveinterval: 1}}",
-    "\"01 ?? ff\"", "\"zz\"", "win2003", "win11", "..6.0", "6.0..", "10.0.1..5.0", "6.0.6002.99",
-    "1ms", "2h", "18446744073709551615ms", "documented", "observed",
+    "0",
+    "1",
+    "-1",
+    "4",
+    "0x7fffffff",
+    "0xffffffff",
+    "4294967296",
+    "-2147483649",
+    "99999999999999999999",
+    "null",
+    "~",
+    "true",
+    "\"\"",
+    "''",
+    "[]",
+    "{}",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "- ",
+    "&a ",
+    "*a",
+    "&b [1, 2]",
+    "*b",
+    "\t",
+    "  ",
+    "#",
+    "---",
+    "...",
+    "|",
+    "!!str",
+    "!tag",
+    "\u{feff}",
+    "é",
+    "s",
+    "INVALID_SOCKET",
+    "SOL_SOCKET",
+    "IPPROTO_TCP",
+    "SO_KEEPALIVE",
+    "TCP_KEEPCNT",
+    "TCP_KEEPIDLE",
+    "SO_ERROR",
+    "FIONBIO",
+    "SIO_KEEPALIVE_VALS",
+    "AF_INET",
+    "AF_INET6",
+    "SOCK_STREAM",
+    "SOCK_DGRAM",
+    "WSAEINVAL",
+    "optval",
+    "optlen",
+    "expect",
+    "expect_on",
+    "as",
+    "profiles",
+    "format",
+    "registry",
+    "fidelity",
+    "{dword: 1}",
+    "{bytes: 70000}",
+    "{pointer: 1}",
+    "{tcp_keepalive: {onoff: 1, keepalivetime: 1, keepaliveinterval: 1}}",
+    "\"01 ?? ff\"",
+    "\"zz\"",
+    "win2003",
+    "win11",
+    "..6.0",
+    "6.0..",
+    "10.0.1..5.0",
+    "6.0.6002.99",
+    "1ms",
+    "2h",
+    "18446744073709551615ms",
+    "documented",
+    "observed",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -95,7 +164,11 @@ fn apply(lines: &mut Vec<String>, edit: &Edit) {
         Edit::Indent(i, n) => {
             let i = at(i);
             if n >= 0 {
-                lines[i] = format!("{}{}", " ".repeat(usize::from(n.unsigned_abs() % 9)), lines[i]);
+                lines[i] = format!(
+                    "{}{}",
+                    " ".repeat(usize::from(n.unsigned_abs() % 9)),
+                    lines[i]
+                );
             } else {
                 let strip = usize::from(n.unsigned_abs() % 9);
                 let trimmed = lines[i].trim_start_matches(' ');
@@ -132,7 +205,12 @@ fuzz_target!(|input: Input| {
     match Scenario::from_yaml_str_with("mutant.yaml", &text, &limits) {
         Ok(s) => {
             let profiles = s.default_profiles().into_iter().take(3).collect();
-            let report = run(&s, &RunOptions { profiles: Some(profiles) });
+            let report = run(
+                &s,
+                &RunOptions {
+                    profiles: Some(profiles),
+                },
+            );
             for f in &report.failures {
                 let _ = f.describe();
             }
