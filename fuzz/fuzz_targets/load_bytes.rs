@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         depth: 32,
         steps: 200,
         names: 64,
+        value_nodes: 4096,
     };
     match Scenario::from_bytes_with("fuzz.yaml", data, &limits) {
         Ok(s) => {

@@ -201,6 +201,7 @@ fuzz_target!(|input: Input| {
         depth: 32,
         steps: 2_000,
         names: 256,
+        value_nodes: 4096,
     };
     match Scenario::from_yaml_str_with("mutant.yaml", &text, &limits) {
         Ok(s) => {

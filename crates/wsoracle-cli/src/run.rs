@@ -27,7 +27,7 @@ pub struct RunArgs {
     #[arg(long)]
     trace: bool,
     /// Raise a limit on what one file may cost to load, NAME=N with NAME one of file-bytes,
-    /// nodes, depth, steps, names (docs/scenarios.md, "Limits"); repeatable.
+    /// nodes, depth, steps, names, value-nodes (docs/scenarios.md, "Limits"); repeatable.
     #[arg(long = "limit", value_name = "NAME=N")]
     limits: Vec<String>,
 }

@@ -126,7 +126,7 @@ fn limits_are_raised_from_the_command_line() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("file-bytes, nodes, depth, steps, names"));
+    assert!(text(&out).contains("file-bytes, nodes, depth, steps, names, value-nodes"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -156,6 +156,9 @@ pub struct Limits {
     pub steps: usize,
     /// Distinct socket names bound with `as` in one file (`names`).
     pub names: usize,
+    /// YAML nodes in one step, or in the value of one top-level key (`value-nodes`): what the
+    /// loader holds at once, besides the steps it has checked.
+    pub value_nodes: u64,
 }
 
 impl Default for Limits {
@@ -166,6 +169,7 @@ impl Default for Limits {
             depth: 64,
             steps: 4_000_000,
             names: 1_000_000,
+            value_nodes: 1 << 16,
         }
     }
 }
@@ -176,7 +180,14 @@ impl Limits {
     pub const MAX_DEPTH: usize = 1000;
 
     /// The names of the limits, as `--limit NAME=N` spells them.
-    pub const NAMES: [&'static str; 5] = ["file-bytes", "nodes", "depth", "steps", "names"];
+    pub const NAMES: [&'static str; 6] = [
+        "file-bytes",
+        "nodes",
+        "depth",
+        "steps",
+        "names",
+        "value-nodes",
+    ];
 
     /// Sets one limit from `NAME=N` (`steps=5000000`).
     pub fn set(&mut self, spec: &str) -> Result<(), String> {
@@ -199,6 +210,7 @@ impl Limits {
             "depth" => self.depth = size,
             "steps" => self.steps = size,
             "names" => self.names = size,
+            "value-nodes" => self.value_nodes = n,
             _ => return Err(usage()),
         }
         Ok(())

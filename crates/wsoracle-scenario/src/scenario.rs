@@ -751,6 +751,11 @@ fn load(file: &Path, source: &str, limits: Limits) -> Result<Scenario, ScenarioE
                 }
             }
             steps_key = Some(key);
+        } else if let Some(e) = unknown_top_level_key(file, &key) {
+            // Its value is not kept (it could be most of the file): read past it.
+            pending.get_or_insert(e);
+            let ev = r.next().map_err(fail)?;
+            r.skip(ev, 2).map_err(fail)?;
         } else {
             let ev = r.next().map_err(fail)?;
             let value = r.node(ev, 2).map_err(fail)?;
@@ -803,6 +808,33 @@ fn load(file: &Path, source: &str, limits: Limits) -> Result<Scenario, ScenarioE
     }
     let parsed: ScenarioFile = yaml::from_node(&root).map_err(|e| loader.de_error(e))?;
     loader.finish(format, parsed, steps, &state)
+}
+
+/// The error for a top-level key the format does not know (serde's own "unknown field" with
+/// the valid keys and the closest one), or None for a known key.
+fn unknown_top_level_key(file: &Path, key: &Node) -> Option<ScenarioError> {
+    key.as_str()?;
+    let probe = Node {
+        pos: key.pos,
+        kind: Kind::Map(vec![(
+            key.clone(),
+            Node {
+                pos: key.pos,
+                kind: Kind::Scalar {
+                    text: "~".into(),
+                    plain: true,
+                },
+            },
+        )]),
+    };
+    match yaml::from_node::<ScenarioFile>(&probe) {
+        Err(e) if e.message.starts_with("unknown field") => Some(ScenarioError::new(
+            file,
+            key.pos,
+            improve_unknown_field(e.message),
+        )),
+        _ => None,
+    }
 }
 
 /// The `format` value: a whole number from 1 to [`FORMAT_VERSION`].

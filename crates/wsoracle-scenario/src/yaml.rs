@@ -214,8 +214,29 @@ impl<'s> Reader<'s> {
         }
         let mut stack: Vec<Frame> = Vec::new();
         let mut ev = first;
+        // Nodes held in this tree (an alias is one: it shares its target).
+        let mut held: u64 = 0;
         loop {
             let (event, mark) = ev;
+            if matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::Alias(_)
+                    | Event::SequenceStart(..)
+                    | Event::MappingStart(..)
+            ) {
+                held += 1;
+                if held > self.limits.value_nodes {
+                    return Err((
+                        pos(mark),
+                        limit_message(
+                            format!("this step (or top-level value) reaches {held} YAML nodes"),
+                            self.limits.value_nodes,
+                            "value-nodes",
+                        ),
+                    ));
+                }
+            }
             let done: Option<(Node, u64)> = match event {
                 Event::Scalar(text, style, anchor, tag) => {
                     self.count(1, mark, false)?;
@@ -375,6 +396,52 @@ impl<'s> Reader<'s> {
                         }
                     }
                 }
+            }
+            ev = self.next()?;
+        }
+    }
+
+    /// Reads past one whole node that starts with `first`, under the limits, keeping nothing
+    /// but what an anchor inside it defines (for the value of an unknown key, which is an error
+    /// anyway).
+    pub fn skip(&mut self, first: (Event, Marker), depth: usize) -> Result<(), ReadError> {
+        let mut level = 0usize;
+        let mut ev = first;
+        loop {
+            let (event, mark) = ev;
+            match event {
+                Event::Scalar(_, _, anchor, _)
+                | Event::SequenceStart(anchor, _)
+                | Event::MappingStart(anchor, _)
+                    if anchor > 0 =>
+                {
+                    // A later alias may use it: read it whole.
+                    self.node((event, mark), depth + level)?;
+                }
+                Event::Scalar(..) => self.count(1, mark, false)?,
+                Event::Alias(id) => {
+                    let Some(weight) = self.anchors.get(&id).map(|(_, w)| *w) else {
+                        return Err((pos(mark), "this alias refers to no anchor defined before it: define `&name` before using `*name`".into()));
+                    };
+                    self.count(weight, mark, true)?;
+                }
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    self.open(mark, depth + level)?;
+                    level += 1;
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    self.close();
+                    level = level.saturating_sub(1);
+                }
+                _ => {
+                    return Err((
+                        pos(mark),
+                        "the document ends in the middle of a value".into(),
+                    ))
+                }
+            }
+            if level == 0 {
+                return Ok(());
             }
             ev = self.next()?;
         }

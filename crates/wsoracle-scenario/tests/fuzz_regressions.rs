@@ -13,6 +13,7 @@ fn survives(src: &[u8]) -> Result<(), String> {
         depth: 32,
         steps: 200,
         names: 64,
+        value_nodes: 4096,
     };
     match Scenario::from_bytes_with("fuzz.yaml", src, &limits) {
         Ok(s) => {

@@ -106,6 +106,30 @@ fn steps_names_and_size_have_limits() {
     );
     assert_limit(&e, "names", 3);
 
+    // One step, or one top-level value, holds a bounded number of nodes.
+    let limits = Limits {
+        value_nodes: 12,
+        ..Limits::default()
+    };
+    let e = error_with(
+        &format!("{HEAD}  - setsockopt: {{s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {{dword: 1}}}}\n"),
+        &limits,
+    );
+    assert_eq!(e.pos.line, 6, "{e}");
+    assert_limit(&e, "value-nodes", 12);
+    let e = error_with(
+        &format!("covers: [a, b, c, d, e, f, g, h, i, j, k, l]\n{HEAD}"),
+        &limits,
+    );
+    assert_limit(&e, "value-nodes", 12);
+    // The value of an unknown key is read past, not kept: the error is the unknown key.
+    let e = error_with(
+        &format!("{HEAD}junk: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"),
+        &limits,
+    );
+    assert_eq!((e.pos.line, e.pos.column), (6, 1), "{e}");
+    assert!(e.message.contains("unknown key `junk`"), "{e}");
+
     let limits = Limits {
         file_bytes: 10,
         ..Limits::default()
