@@ -398,9 +398,7 @@ impl ProfileKey {
                 *version == v
                     || (version.ubr.is_none() && *version == WindowsVersion { ubr: None, ..v })
             }
-            ProfileKey::Range { from, to, .. } => {
-                from.is_none_or_le(v) && to.map_or(true, |t| v < t)
-            }
+            ProfileKey::Range { from, to, .. } => from.is_none_or_le(v) && to.is_none_or(|t| v < t),
         }
     }
 
@@ -429,7 +427,7 @@ trait LowerBound {
 
 impl LowerBound for Option<WindowsVersion> {
     fn is_none_or_le(&self, v: WindowsVersion) -> bool {
-        self.map_or(true, |f| f <= v)
+        self.is_none_or(|f| f <= v)
     }
 }
 
