@@ -837,10 +837,14 @@ impl Loader<'_> {
                     }
                 };
                 self.check_fits(args, "optval", "optlen", &optval, i64::from(optlen))?;
+                let optname = a
+                    .optname
+                    .at_level(a.level.0)
+                    .map_err(|m| self.err(&format!("{args}/optname"), m))?;
                 Call::Setsockopt {
                     s: a.s.clone(),
                     level: a.level.0,
-                    optname: a.optname.0,
+                    optname,
                     optval,
                     optlen,
                 }
@@ -867,10 +871,14 @@ impl Loader<'_> {
                         self.check_fits(args, "optval", "optlen", &optval, i64::from(n))?;
                     }
                 }
+                let optname = a
+                    .optname
+                    .at_level(a.level.0)
+                    .map_err(|m| self.err(&format!("{args}/optname"), m))?;
                 Call::Getsockopt {
                     s: a.s.clone(),
                     level: a.level.0,
-                    optname: a.optname.0,
+                    optname,
                     optval,
                     optlen,
                 }

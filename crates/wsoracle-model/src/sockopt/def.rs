@@ -205,6 +205,8 @@ pub enum DefaultValue {
     PerVersion(fn(WindowsVersion) -> u32),
     /// No source gives it: a get before any set answers "not modelled".
     Unknown,
+    /// Computed from the socket's state on every read (SO_TYPE, SO_ACCEPTCONN …).
+    Computed,
 }
 
 /// What the generic decisions need to know about the call, handed to hooks too.
@@ -284,9 +286,16 @@ impl OptionDef {
         if let Access::ReadOnly { rule, .. } = self.access {
             own[3] = Some(rule);
         }
+        let mut seen: [Option<&'static str>; 5] = [None; 5];
         own.into_iter()
             .flatten()
             .chain(core::iter::once(self.wrong_socket.1))
+            .enumerate()
+            .filter_map(move |(i, r)| {
+                let dup = seen[..i].contains(&Some(r.id));
+                seen[i] = Some(r.id);
+                (!dup).then_some(r)
+            })
             .chain(self.extra_rules.iter().copied())
     }
 
@@ -295,7 +304,7 @@ impl OptionDef {
         match self.default {
             DefaultValue::Const(v) => Some(v),
             DefaultValue::PerVersion(f) => Some(f(version)),
-            DefaultValue::Unknown => None,
+            DefaultValue::Unknown | DefaultValue::Computed => None,
         }
     }
 }

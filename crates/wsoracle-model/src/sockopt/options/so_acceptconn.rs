@@ -5,7 +5,7 @@ use crate::outcome::Reason;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O};
 use crate::rules::rules;
 use crate::socket::SocketState;
-use crate::sockopt::def::{base, Access, Ctx, OptionDef, ValueKind};
+use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::GetAction;
 use crate::stack::Decision;
@@ -18,6 +18,8 @@ rules! {
 pub static DEF: OptionDef = OptionDef {
     summary: "whether the socket is listening (read-only)",
     value: ValueKind::Computed,
+    default: DefaultValue::Computed,
+    modelling: Modelling::Simulated,
     access: Access::ReadOnly {
         reason: Reason::UnknownOption,
         rule: &SET,

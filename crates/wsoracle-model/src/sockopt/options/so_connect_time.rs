@@ -13,7 +13,7 @@ use crate::provenance::{
 };
 use crate::rules::rules;
 use crate::socket::SocketState;
-use crate::sockopt::def::{base, Ctx, Modelling, OptionDef, ValueKind};
+use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::{GetAction, SetAction};
 use crate::stack::Decision;
@@ -28,6 +28,11 @@ rules! {
 pub static DEF: OptionDef = OptionDef {
     summary: "seconds since the connection was made (read-only)",
     value: ValueKind::Computed,
+    default: DefaultValue::Computed,
+    access: Access::ReadOnly {
+        reason: Reason::UnknownOption,
+        rule: &SET,
+    },
     modelling: Modelling::Simulated,
     extra_rules: &[&NOT_CONNECTED, &NOT_CONNECTED_DOC],
     set_hook: Some(set),

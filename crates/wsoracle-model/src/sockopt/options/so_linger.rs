@@ -10,7 +10,9 @@ use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O, Source::Primary as P,
 };
 use crate::rules::rules;
-use crate::sockopt::def::{base, Ctx, LenClass, Modelling, OptionDef, Sockets, ValueKind};
+use crate::sockopt::def::{
+    base, Ctx, DefaultValue, LenClass, Modelling, OptionDef, Sockets, ValueKind,
+};
 use crate::sockopt::generic;
 use crate::sockopt::store::Slot;
 use crate::sockopt::{GetAction, SetAction};
@@ -50,6 +52,7 @@ pub static DONTLINGER: OptionDef = OptionDef {
     wrong_socket: (crate::outcome::Reason::UnknownOption, &WRONG_SOCKET),
     inherited: true,
     modelling: Modelling::Stored,
+    default: DefaultValue::Const(1),
     slot: Slot::Word(0),
     set_hook: Some(set_dontlinger),
     get_hook: Some(get_dontlinger),

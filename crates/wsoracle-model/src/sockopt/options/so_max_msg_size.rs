@@ -4,11 +4,12 @@
 
 use crate::abi::InBuf;
 use crate::codes::{AddressFamily, Level, OptName};
+use crate::outcome::Reason;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Convention as C, Source::Options as O,
 };
 use crate::rules::rules;
-use crate::sockopt::def::{base, Ctx, OptionDef, ValueKind};
+use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::{GetAction, SetAction};
 use crate::stack::Decision;
@@ -21,6 +22,12 @@ rules! {
 pub static DEF: OptionDef = OptionDef {
     summary: "the largest message a datagram socket sends (read-only)",
     value: ValueKind::Computed,
+    default: DefaultValue::Computed,
+    access: Access::ReadOnly {
+        reason: Reason::UnknownOption,
+        rule: &NOT_MODELLED,
+    },
+    modelling: Modelling::Simulated,
     set_hook: Some(set),
     get_hook: Some(get),
     ..base(

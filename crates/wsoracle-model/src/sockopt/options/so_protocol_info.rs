@@ -12,7 +12,7 @@ use crate::provenance::{
     Basis::*, Source::Convention as C, Source::Doc as D, Source::Options as O,
 };
 use crate::rules::rules;
-use crate::sockopt::def::{base, Ctx, OptionDef, ValueKind};
+use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::{GetAction, SetAction};
 use crate::stack::Decision;
 
@@ -25,6 +25,12 @@ rules! {
 pub static INFOA: OptionDef = OptionDef {
     summary: "the socket's WSAPROTOCOL_INFOA (read-only)",
     value: ValueKind::Opaque { size: 372 },
+    default: DefaultValue::Computed,
+    modelling: Modelling::Simulated,
+    access: Access::ReadOnly {
+        reason: Reason::UnknownOption,
+        rule: &SET_REFUSED,
+    },
     extra_rules: &[&CONTENT],
     set_hook: Some(set),
     get_hook: Some(get),
@@ -40,6 +46,12 @@ pub static INFOA: OptionDef = OptionDef {
 pub static INFOW: OptionDef = OptionDef {
     summary: "the socket's WSAPROTOCOL_INFOW (read-only)",
     value: ValueKind::Opaque { size: 628 },
+    default: DefaultValue::Computed,
+    modelling: Modelling::Simulated,
+    access: Access::ReadOnly {
+        reason: Reason::UnknownOption,
+        rule: &SET_REFUSED,
+    },
     extra_rules: &[&CONTENT],
     set_hook: Some(set),
     get_hook: Some(get),

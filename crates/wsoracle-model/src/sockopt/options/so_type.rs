@@ -6,7 +6,7 @@ use crate::codes::{Level, OptName, SocketType};
 use crate::outcome::Reason;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O, Source::Primary as P};
 use crate::rules::rules;
-use crate::sockopt::def::{base, Ctx, OptionDef, ValueKind};
+use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::{GetAction, SetAction};
 use crate::stack::Decision;
@@ -20,6 +20,12 @@ rules! {
 pub static DEF: OptionDef = OptionDef {
     summary: "the socket's type (read-only)",
     value: ValueKind::Computed,
+    default: DefaultValue::Computed,
+    access: Access::ReadOnly {
+        reason: Reason::UnknownOption,
+        rule: &SET_STREAM,
+    },
+    modelling: Modelling::Simulated,
     extra_rules: &[&SET_DGRAM],
     set_hook: Some(set),
     get_hook: Some(get),
