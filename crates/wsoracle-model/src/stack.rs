@@ -30,6 +30,10 @@ pub struct Config {
     pub version: WindowsVersion,
     pub registry: Registry,
     pub fidelity: Fidelity,
+    /// The process runs elevated (as an administrator). What needs the rights (a raw socket; on
+    /// Windows XP and earlier SO_EXCLUSIVEADDRUSE) answers as Windows answers a standard user
+    /// otherwise. Default: a standard user.
+    pub elevated: bool,
 }
 
 impl Config {
@@ -38,7 +42,12 @@ impl Config {
             version,
             registry: Registry::default(),
             fidelity: Fidelity::Observed,
+            elevated: false,
         }
+    }
+
+    pub fn with_elevated(self, elevated: bool) -> Self {
+        Config { elevated, ..self }
     }
 
     pub fn with_registry(self, registry: Registry) -> Self {
