@@ -23,6 +23,7 @@ macro_rules! out {
 
 mod diff;
 mod explain;
+mod explain_option;
 mod guard;
 mod profiles;
 mod run;

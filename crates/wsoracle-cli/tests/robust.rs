@@ -53,6 +53,18 @@ fn a_closed_stdout_ends_quietly_with_the_usual_status() {
     closed_stdout(&["run", "scenarios/handles"], 0);
     closed_stdout(&["run", "scenarios/handles", "--format", "json"], 0);
     closed_stdout(&["explain", "--profile", "winxp", "--so-keepalive"], 0);
+    closed_stdout(
+        &[
+            "explain",
+            "--profile",
+            "winxp",
+            "--so-keepalive",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    closed_stdout(&["explain", "--option", "SO_KEEPALIVE"], 0);
     closed_stdout(&["profiles"], 0);
     closed_stdout(&["schema"], 0);
     closed_stdout(&["diff", "--replay", "tests/fixtures/traces"], 0);
