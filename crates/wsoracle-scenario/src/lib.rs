@@ -165,7 +165,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             file_bytes: 256 << 20,
-            nodes: 64 << 20,
+            nodes: 32 << 20,
             depth: 64,
             steps: 4_000_000,
             names: 1_000_000,
