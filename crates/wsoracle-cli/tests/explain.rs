@@ -108,7 +108,10 @@ fn explain_option_answers_for_any_option() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["option"], "SO_RCVTIMEO");
     assert_eq!(v["modelled"], true);
-    assert!(v["calls"].as_array().is_some_and(|c| c.len() == 12), "{out}");
+    assert!(
+        v["calls"].as_array().is_some_and(|c| c.len() == 12),
+        "{out}"
+    );
     let (code, out) = explain(&["--option", "SO_BSP_STATE"]);
     assert_eq!(code, 0);
     assert!(out.contains("not modelled"), "{out}");

@@ -585,14 +585,7 @@ impl Stack {
                 // SO_KEEPALIVE (primary:P17); the per-connection fields are reset below.
                 let h = self.insert(Socket::inheriting(&listener));
                 if let Some(j) = self.find(h) {
-                    // options:O369: accept copies the listener's inherited option values.
-                    let copied = self
-                        .option_values(i)
-                        .map(crate::sockopt::table::inherited_values)
-                        .unwrap_or(OptionValues::EMPTY);
-                    if let Some(values) = self.option_values_mut(j) {
-                        *values = copied;
-                    }
+                    self.inherit_options(i, j);
                     self.set_state(j, SocketState::Connected);
                 }
                 outcome.ret = Ret::Socket(h);
