@@ -9,7 +9,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use wsoracle_model::rules;
 use wsoracle_model::Source;
 
 fn root() -> PathBuf {
