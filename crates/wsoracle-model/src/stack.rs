@@ -533,7 +533,7 @@ impl Stack {
     /// `closesocket(s)`.
     pub fn closesocket(&mut self, s: SocketHandle) -> Outcome {
         let d = match self.checks_and_lookup::<usize>(s) {
-            Ok((i, _)) => Decision::ok(i, &rules::CLOSESOCKET),
+            Ok((i, _)) => Decision::ok(i, self.close_rule(i)),
             Err(d) => d,
         };
         let outcome = self.conclude_same(&d);

@@ -198,6 +198,22 @@ impl Stack {
         }
     }
 
+    /// The rule of a closesocket, by the socket's SO_LINGER (doc:D-CLOSE): a graceful close by
+    /// default, a graceful close that lingers, or an abortive one with a zero time-out. The model
+    /// keeps no unsent data (a send completes at once), so none of them has to wait and each
+    /// succeeds at once (assumption A50).
+    pub(crate) fn close_rule(&self, i: usize) -> &'static crate::provenance::Rule {
+        let linger = self
+            .option_values(i)
+            .and_then(|v| v.get(options::so_linger::DEF.slot))
+            .unwrap_or(0);
+        match (linger & 0xffff, linger >> 16) {
+            (0, _) => &base_rules::CLOSESOCKET,
+            (_, 0) => &options::so_linger::CLOSE_ABORTIVE,
+            _ => &options::so_linger::CLOSE_LINGER,
+        }
+    }
+
     /// options:O369: an accepted socket (slot `to`) starts with the option values of its listener
     /// (slot `from`) that the table marks inherited.
     pub(crate) fn inherit_options(&mut self, from: usize, to: usize) {
