@@ -42,6 +42,7 @@ mod tcpopt;
 mod testutil;
 pub mod time;
 pub mod timeline;
+mod timers;
 pub mod version;
 
 pub use codes::{

@@ -219,6 +219,8 @@ impl Stack {
             SetAction::SoError(e) => sock.so_error = e,
             SetAction::Tcp(set) => crate::tcpopt::apply(sock, set, now),
         }
+        // What the socket's keep-alive does next may have changed (timers.rs).
+        self.reschedule(i);
     }
 
     pub(crate) fn decide_setsockopt(
