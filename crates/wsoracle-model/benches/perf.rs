@@ -13,7 +13,8 @@
 //! Timing: thread CPU time on Linux (wall time elsewhere), medians over rounds in which the
 //! cases are interleaved, so that a noisy neighbour slows all cases of a round alike. Nothing
 //! here is a test and nothing asserts a time. `WSORACLE_BENCH_MAX=100000` caps the socket
-//! counts; `WSORACLE_BENCH_NO_CLI=1` skips the CLI.
+//! counts; `WSORACLE_BENCH_NO_CLI=1` skips the CLI; `WSORACLE_BENCH_ONLY=hot,create` runs some
+//! sections only (hot, create, advance, queries, cli).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -579,11 +580,21 @@ fn main() {
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!("# wsoracle performance: {cpu}, {cores} cores, {uname}");
-    hot_calls();
-    creation(max);
-    advance(max);
-    queries(max);
-    if std::env::var_os("WSORACLE_BENCH_NO_CLI").is_none() {
+    let only = std::env::var("WSORACLE_BENCH_ONLY").unwrap_or_default();
+    let on = |name: &str| only.is_empty() || only.split(',').any(|s| s == name);
+    if on("hot") {
+        hot_calls();
+    }
+    if on("create") {
+        creation(max);
+    }
+    if on("advance") {
+        advance(max);
+    }
+    if on("queries") {
+        queries(max);
+    }
+    if on("cli") && std::env::var_os("WSORACLE_BENCH_NO_CLI").is_none() {
         cli();
     }
 }

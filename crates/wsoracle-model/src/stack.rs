@@ -135,6 +135,8 @@ pub struct Stack {
     /// Empty slots that may be reused, as a stack (the last closed is reused first).
     free: Vec<u32>,
     timers: TimerQueue,
+    /// Slots whose timer a call may have changed, to work out before time moves (timers.rs).
+    dirty: Vec<u32>,
     /// `advance` walks every socket instead of the timer queue (`with_reference_timeline`).
     reference_timeline: bool,
     last_error: WsaError,
@@ -151,6 +153,7 @@ impl Stack {
             slots: Vec::new(),
             free: Vec::new(),
             timers: TimerQueue::default(),
+            dirty: Vec::new(),
             reference_timeline: false,
             last_error: WsaError::NO_ERROR,
             network_down: false,
@@ -285,6 +288,11 @@ impl Stack {
             // Room for one live timer per slot, twice over, so that scheduling never has to
             // allocate in a hot call (timers.rs).
             self.timers.reserve_total(2 * self.slots.len() + 8);
+            let (len, cap) = (self.dirty.len(), self.dirty.capacity());
+            let want = self.slots.len() + 8;
+            if cap < want {
+                self.dirty.reserve(want - len);
+            }
         }
         self.reschedule(i);
     }
@@ -310,21 +318,56 @@ impl Stack {
 
     // ---- the timer queue (timers.rs) ---------------------------------------------------------
 
-    /// Brings slot `i`'s timer up to date. Every change to what a socket's keep-alive does next
-    /// calls it after the change: `set_state`, setsockopt's apply (`apply_set`), SIO_KEEPALIVE_VALS,
-    /// `set_peer`, `peer_sends`, and `advance` for the sockets it ran.
-    ///
-    /// A periodic connection (answered probes only) is first rolled forward to now with the idle
-    /// time it has now: a change of the idle time restarts the idle period
-    /// (convention:timeline), so rolling after the change gives what rolling before it would.
+    /// Marks slot `i`'s timer for working out again before time next moves. Every change to
+    /// what a socket's keep-alive does next calls it after the change: `set_state`,
+    /// setsockopt's apply (one call at the end of `apply_set`), SIO_KEEPALIVE_VALS, `set_peer`,
+    /// `peer_sends`, and `advance` for the sockets it ran. O(1); it neither allocates nor works
+    /// anything out (timers.rs).
     pub(crate) fn reschedule(&mut self, i: usize) {
         if self.reference_timeline {
             return;
         }
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
+        if slot.timer.is_dirty() {
+            return;
+        }
+        // A socket that is neither connected nor dropped, and has no timer, has nothing to
+        // work out (it gets one when it connects).
+        let quiet = slot.timer.is_nothing()
+            && slot.socket.as_ref().map_or(true, |s| {
+                !matches!(s.state, SocketState::Connected | SocketState::Dropped)
+            });
+        if quiet {
+            return;
+        }
+        slot.timer.set_dirty(true);
+        // Slot indices fit in u32 (`insert`). Each slot is listed at most once (the dirty
+        // flag), and the list is reserved for the table when a socket connects.
+        self.dirty.push(i as u32);
+    }
+
+    /// Works out the timers of every dirty slot (the start of `advance`).
+    pub(crate) fn refresh_dirty(&mut self) {
+        while let Some(i) = self.dirty.pop() {
+            let i = i as usize;
+            if self.slots.get(i).is_some_and(|s| s.timer.is_dirty()) {
+                self.refresh_timer(i);
+            }
+        }
+    }
+
+    /// Works slot `i`'s timer out at the current instant. A periodic connection is first rolled
+    /// forward to now with the idle time it has now: a change of the idle time restarts the
+    /// idle period (convention:timeline), so rolling after the change gives what rolling
+    /// before it would have.
+    fn refresh_timer(&mut self, i: usize) {
         let now = self.now.0;
         let Some(slot) = self.slots.get_mut(i) else {
             return;
         };
+        slot.timer.set_dirty(false);
         let Some(sock) = slot.socket.as_mut() else {
             slot.timer.clear();
             return;
@@ -348,7 +391,7 @@ impl Stack {
             let i = e.slot as usize;
             if let Some(slot) = self.slots.get_mut(i) {
                 if slot.timer.is_live(&e) {
-                    slot.timer.clear();
+                    slot.timer.fired();
                     return Some(i);
                 }
             }

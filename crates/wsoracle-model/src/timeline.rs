@@ -230,11 +230,9 @@ fn roll_answered(sock: &mut Socket, idle_ms: u64, now: u64) {
 /// period forward first (`was_periodic`), then tells whether it is periodic again, has an event
 /// at an instant, or nothing.
 pub(crate) fn next_for_queue(c: &Config, sock: &mut Socket, was_periodic: bool, now: u64) -> Next {
-    let connected = sock.state == SocketState::Connected;
-    if was_periodic {
-        roll_answered(sock, in_force_for(c, sock).idle_ms.value, now);
-    }
-    if !connected {
+    if sock.state != SocketState::Connected {
+        // A periodic connection that is no longer connected needs no roll: its idle period is
+        // not read again (a new connection restarts it).
         // A dropped connection with a recv pending completes at the next `advance`.
         return if sock.state == SocketState::Dropped && sock.recv_pending {
             Next::At(now)
@@ -243,6 +241,9 @@ pub(crate) fn next_for_queue(c: &Config, sock: &mut Socket, was_periodic: bool, 
         };
     }
     let e = in_force_for(c, sock);
+    if was_periodic {
+        roll_answered(sock, e.idle_ms.value, now);
+    }
     match next_event(sock, &e, now) {
         None => Next::Nothing,
         Some(ev) => match ev.kind {
@@ -322,6 +323,7 @@ impl Stack {
                 self.run_slot(i, from, to, &mut done);
             }
         } else {
+            self.refresh_dirty();
             while let Some(i) = self.pop_due(to) {
                 self.run_slot(i, from, to, &mut done);
             }

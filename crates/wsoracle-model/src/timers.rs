@@ -17,10 +17,16 @@
 //!   its `idle_since` is an anchor, rolled forward in closed form when read or before a change
 //!   (`timeline::roll_answered`). Answered cycles therefore cost nothing, however many pass.
 //!
-//! What allocates: a heap push when the heap is full of live entries. The heap is reserved for
-//! twice the table when a socket connects (connect, accept and complete_connect allocate
-//! anyway), and a full heap is first compacted in place, so the hot calls and `advance` do not
-//! allocate (tests/no_alloc.rs).
+//! - A call that may change what a socket does next only marks its slot *dirty* and lists it
+//!   (`Stack::reschedule`, a few instructions on the hot path of setsockopt); the next `advance`
+//!   works the timers of the dirty slots out first (`Stack::refresh_timer`). Time does not move
+//!   between the call and that `advance`, so working it out then gives what working it out at
+//!   the call would have; `next_keepalive_event` reads a dirty slot correctly as it is.
+//!
+//! What allocates: a heap push when the heap is full of live entries, a dirty-list push when
+//! the list is full. Both are reserved for the table's size when a socket connects (connect,
+//! accept and complete_connect allocate anyway), and a full heap is first compacted in place,
+//! so the hot calls and `advance` do not allocate (tests/no_alloc.rs).
 
 use core::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -48,9 +54,13 @@ const KIND_MASK: u32 = 0b11;
 const NOTHING: u32 = 0;
 const PERIODIC: u32 = 1;
 const AT: u32 = 2;
+const DIRTY: u32 = 0b100;
+const EPOCH_SHIFT: u32 = 3;
 
-/// A slot's timer: `word` is `epoch << 2 | kind`; `due` is meaningful when the kind is `At`.
-/// (Packed so that a table slot stays at 80 bytes: 10^6 sockets in well under 100 MB.)
+/// A slot's timer: `word` is `epoch << 3 | dirty << 2 | kind`; `due` is meaningful when the kind
+/// is `At`. Dirty: a call changed the socket since its timer was last worked out, and the slot
+/// waits in the stack's dirty list. (Packed so that a table slot stays at 80 bytes: 10^6
+/// sockets in well under 100 MB.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) struct SlotTimer {
     word: u32,
@@ -63,7 +73,24 @@ impl SlotTimer {
     }
 
     fn epoch(self) -> u32 {
-        self.word >> 2
+        self.word >> EPOCH_SHIFT
+    }
+
+    pub fn is_dirty(self) -> bool {
+        self.word & DIRTY != 0
+    }
+
+    pub fn set_dirty(&mut self, dirty: bool) {
+        if dirty {
+            self.word |= DIRTY;
+        } else {
+            self.word &= !DIRTY;
+        }
+    }
+
+    /// Nothing scheduled: no entry, not periodic.
+    pub fn is_nothing(self) -> bool {
+        self.kind() == NOTHING
     }
 
     fn set_kind(&mut self, kind: u32) {
@@ -79,8 +106,14 @@ impl SlotTimer {
         self.kind() == AT && self.epoch() == e.epoch
     }
 
-    /// Nothing scheduled, and no entry live (what a closed slot and a fired timer hold).
+    /// Nothing scheduled, no entry live, not dirty (what a closed slot holds).
     pub fn clear(&mut self) {
+        self.set_kind(NOTHING);
+        self.set_dirty(false);
+    }
+
+    /// A fired timer: no entry live any more.
+    pub fn fired(&mut self) {
         self.set_kind(NOTHING);
     }
 }
@@ -119,10 +152,10 @@ impl TimerQueue {
                 if timer.kind() == AT && timer.due <= at {
                     return; // the live entry fires first and re-evaluates then
                 }
-                // 30 bits of epoch: an entry is stale long before its epoch comes round again,
+                // 29 bits of epoch: an entry is stale long before its epoch comes round again,
                 // as a full heap is compacted (at most twice the table between compactions).
-                let epoch = timer.epoch().wrapping_add(1) & (u32::MAX >> 2);
-                timer.word = (epoch << 2) | AT;
+                let epoch = timer.epoch().wrapping_add(1) & (u32::MAX >> EPOCH_SHIFT);
+                timer.word = (epoch << EPOCH_SHIFT) | (timer.word & DIRTY) | AT;
                 timer.due = at;
                 if self.heap.len() == self.heap.capacity() {
                     // In place: `retain` does not allocate. Live entries are at most one per
