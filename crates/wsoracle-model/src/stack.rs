@@ -833,6 +833,16 @@ mod tests {
     }
 
     #[test]
+    fn a_table_slot_is_80_bytes() {
+        // 10^6 sockets in one stack within 100 MB, with the table's doubling growth.
+        assert!(
+            core::mem::size_of::<Slot>() <= 80,
+            "{}",
+            core::mem::size_of::<Slot>()
+        );
+    }
+
+    #[test]
     fn a_closed_slot_is_reused_and_its_old_handle_misses_a17() {
         let mut st = started();
         let a = tcp(&mut st);

@@ -64,10 +64,21 @@ const EPOCH_SHIFT: u32 = 3;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) struct SlotTimer {
     word: u32,
-    due: u64,
+    /// `due` in two halves, so that the timer is 12 bytes aligned to 4 and packs beside the
+    /// slot's generation.
+    due: [u32; 2],
 }
 
 impl SlotTimer {
+    fn due(self) -> u64 {
+        u64::from(self.due[0]) | (u64::from(self.due[1]) << 32)
+    }
+
+    fn set_due(&mut self, at: u64) {
+        // The two halves of `at`: truncation is the point.
+        self.due = [at as u32, (at >> 32) as u32];
+    }
+
     fn kind(self) -> u32 {
         self.word & KIND_MASK
     }
@@ -149,14 +160,14 @@ impl TimerQueue {
             Next::Nothing => timer.set_kind(NOTHING),
             Next::Periodic => timer.set_kind(PERIODIC),
             Next::At(at) => {
-                if timer.kind() == AT && timer.due <= at {
+                if timer.kind() == AT && timer.due() <= at {
                     return; // the live entry fires first and re-evaluates then
                 }
                 // 29 bits of epoch: an entry is stale long before its epoch comes round again,
                 // as a full heap is compacted (at most twice the table between compactions).
                 let epoch = timer.epoch().wrapping_add(1) & (u32::MAX >> EPOCH_SHIFT);
                 timer.word = (epoch << EPOCH_SHIFT) | (timer.word & DIRTY) | AT;
-                timer.due = at;
+                timer.set_due(at);
                 if self.heap.len() == self.heap.capacity() {
                     // In place: `retain` does not allocate. Live entries are at most one per
                     // slot that has connected, which the reservation doubles.
