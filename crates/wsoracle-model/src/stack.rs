@@ -391,7 +391,7 @@ impl Stack {
             let i = e.slot as usize;
             if let Some(slot) = self.slots.get_mut(i) {
                 if slot.timer.is_live(&e) {
-                    slot.timer.fired();
+                    slot.timer.clear();
                     return Some(i);
                 }
             }
@@ -891,6 +891,20 @@ mod tests {
             .collect();
         assert_eq!(slots, [Some(0), Some(1), Some(2)]);
         assert_eq!(st.slot_count(), 3);
+    }
+
+    #[test]
+    fn churn_without_advance_lists_each_slot_once() {
+        let mut st = started();
+        for _ in 0..1_000 {
+            let s = tcp(&mut st);
+            st.connect(s, Peer::Accepts);
+            st.closesocket(s);
+        }
+        assert_eq!(st.slot_count(), 1);
+        assert!(st.dirty.len() <= 1, "{}", st.dirty.len());
+        st.advance(crate::time::Duration(1));
+        assert!(st.dirty.is_empty());
     }
 
     #[test]

@@ -117,14 +117,10 @@ impl SlotTimer {
         self.kind() == AT && self.epoch() == e.epoch
     }
 
-    /// Nothing scheduled, no entry live, not dirty (what a closed slot holds).
+    /// Nothing scheduled and no entry live (a closed slot, a fired timer). The dirty flag
+    /// stays: it says whether the slot is in the dirty list, which only the list's draining
+    /// changes, so that a slot is listed at most once however often it is closed and reused.
     pub fn clear(&mut self) {
-        self.set_kind(NOTHING);
-        self.set_dirty(false);
-    }
-
-    /// A fired timer: no entry live any more.
-    pub fn fired(&mut self) {
         self.set_kind(NOTHING);
     }
 }
