@@ -622,8 +622,8 @@ pub fn check(scenario: &Scenario, run: &ProfileRun) -> Vec<Failure> {
                         fail("completion", "a completion".into(), render_got)
                     }
                     (Nullable::Value(w), Some(c)) => {
-                        let error_ok = w.error.as_ref().map_or(true, |e| e.contains(c.error));
-                        let bytes_ok = w.bytes.map_or(true, |b| b.0 == c.bytes);
+                        let error_ok = w.error.as_ref().is_none_or(|e| e.contains(c.error));
+                        let bytes_ok = w.bytes.is_none_or(|b| b.0 == c.bytes);
                         if !(error_ok && bytes_ok) {
                             let want_text = format!(
                                 "{{error: {}, bytes: {}}}",
@@ -645,8 +645,8 @@ pub fn check(scenario: &Scenario, run: &ProfileRun) -> Vec<Failure> {
                 && want.iter().zip(&record.completions).all(|(w, c)| {
                     w.call == c.call
                         && w.s.to_string() == c.s
-                        && w.ret.map_or(true, |r| ret_matches(r, c.ret))
-                        && w.error.as_ref().map_or(true, |e| e.contains(c.error))
+                        && w.ret.is_none_or(|r| ret_matches(r, c.ret))
+                        && w.error.as_ref().is_none_or(|e| e.contains(c.error))
                 });
             if !matches {
                 let want_text: Vec<String> = want

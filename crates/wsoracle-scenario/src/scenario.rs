@@ -398,9 +398,7 @@ impl ProfileKey {
                 *version == v
                     || (version.ubr.is_none() && *version == WindowsVersion { ubr: None, ..v })
             }
-            ProfileKey::Range { from, to, .. } => {
-                from.is_none_or_le(v) && to.map_or(true, |t| v < t)
-            }
+            ProfileKey::Range { from, to, .. } => from.is_none_or_le(v) && to.is_none_or(|t| v < t),
         }
     }
 
@@ -429,7 +427,7 @@ trait LowerBound {
 
 impl LowerBound for Option<WindowsVersion> {
     fn is_none_or_le(&self, v: WindowsVersion) -> bool {
-        self.map_or(true, |f| f <= v)
+        self.is_none_or(|f| f <= v)
     }
 }
 
@@ -839,10 +837,14 @@ impl Loader<'_> {
                     }
                 };
                 self.check_fits(args, "optval", "optlen", &optval, i64::from(optlen))?;
+                let optname = a
+                    .optname
+                    .at_level(a.level.0)
+                    .map_err(|m| self.err(&format!("{args}/optname"), m))?;
                 Call::Setsockopt {
                     s: a.s.clone(),
                     level: a.level.0,
-                    optname: a.optname.0,
+                    optname,
                     optval,
                     optlen,
                 }
@@ -869,10 +871,14 @@ impl Loader<'_> {
                         self.check_fits(args, "optval", "optlen", &optval, i64::from(n))?;
                     }
                 }
+                let optname = a
+                    .optname
+                    .at_level(a.level.0)
+                    .map_err(|m| self.err(&format!("{args}/optname"), m))?;
                 Call::Getsockopt {
                     s: a.s.clone(),
                     level: a.level.0,
-                    optname: a.optname.0,
+                    optname,
                     optval,
                     optlen,
                 }

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType};
+use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, Protocol, SocketType};
 
 use crate::values::{
     present, Buffer, Constant, DurationArg, ErrorSet, HexPattern, Int, IntPtrArg, Nullable,
-    RetExpect, SockRef,
+    OptNameArg, RetExpect, SockRef,
 };
 
 /// A scenario file (format version 1).
@@ -210,7 +210,7 @@ pub struct ConnectArgs {
 pub struct SockoptArgs {
     pub s: SockRef,
     pub level: Constant<Level>,
-    pub optname: Constant<OptName>,
+    pub optname: OptNameArg,
     /// Hex bytes, null, {dword: N}, {pointer: N} (getsockopt: the buffer's initial contents).
     #[serde(default, deserialize_with = "present")]
     pub optval: Option<Buffer>,
