@@ -36,6 +36,8 @@ enum Op {
     Send(usize),
     Recv(usize),
     Advance(u64),
+    /// The last WSACleanup (closes every socket), then WSAStartup again.
+    Restart,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -58,6 +60,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => h.clone().prop_map(Op::Send),
         2 => h.prop_map(Op::Recv),
         8 => prop_oneof![0u64..4, 0u64..40, 0u64..4000].prop_map(Op::Advance),
+        1 => Just(Op::Restart),
     ]
 }
 
@@ -187,6 +190,11 @@ impl Side {
             Op::Send(i) => format!("{:?}", self.st.send(self.h(i), 1)),
             Op::Recv(i) => format!("{:?}", self.st.recv(self.h(i), 4)),
             Op::Advance(ms) => format!("{:?}", self.st.advance(Duration(ms))),
+            Op::Restart => format!(
+                "{:?} {:?}",
+                self.st.wsa_cleanup(),
+                self.st.wsa_startup(0x0202)
+            ),
         }
     }
 
