@@ -31,6 +31,10 @@ pub struct Config {
     pub version: WindowsVersion,
     pub registry: Registry,
     pub fidelity: Fidelity,
+    /// The process runs elevated (as an administrator). What needs the rights (a raw socket; on
+    /// Windows XP and earlier SO_EXCLUSIVEADDRUSE) answers as Windows answers a standard user
+    /// otherwise. Default: a standard user.
+    pub elevated: bool,
 }
 
 impl Config {
@@ -39,7 +43,12 @@ impl Config {
             version,
             registry: Registry::default(),
             fidelity: Fidelity::Observed,
+            elevated: false,
         }
+    }
+
+    pub fn with_elevated(self, elevated: bool) -> Self {
+        Config { elevated, ..self }
     }
 
     pub fn with_registry(self, registry: Registry) -> Self {
@@ -775,14 +784,7 @@ impl Stack {
                 // SO_KEEPALIVE (primary:P17); the per-connection fields are reset below.
                 let h = self.insert(Socket::inheriting(&listener));
                 if let Some(j) = self.find(h) {
-                    // options:O369: accept copies the listener's inherited option values.
-                    let copied = self
-                        .option_values(i)
-                        .map(crate::sockopt::table::inherited_values)
-                        .unwrap_or(OptionValues::EMPTY);
-                    if let Some(values) = self.option_values_mut(j) {
-                        *values = copied;
-                    }
+                    self.inherit_options(i, j);
                     self.set_state(j, SocketState::Connected);
                 }
                 outcome.ret = Ret::Socket(h);

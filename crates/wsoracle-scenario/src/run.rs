@@ -182,6 +182,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> ScenarioReport {
 pub fn run_profile(scenario: &Scenario, version: WindowsVersion) -> ProfileRun {
     let config = Config::new(version)
         .with_registry(scenario.registry)
+        .with_elevated(scenario.elevated)
         .with_fidelity(scenario.fidelity);
     let mut runner = Runner {
         stack: Stack::new(config),

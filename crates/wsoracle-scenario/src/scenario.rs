@@ -36,6 +36,8 @@ pub struct Scenario {
     pub profiles: Option<Vec<WindowsVersion>>,
     pub fidelity: Fidelity,
     pub registry: Registry,
+    /// `process: {elevated: true}`: the scenario runs as an administrator.
+    pub elevated: bool,
     pub steps: Vec<Step>,
 }
 
@@ -609,6 +611,7 @@ impl Loader<'_> {
             profiles,
             fidelity,
             registry,
+            elevated: file.process.is_some_and(|p| p.elevated),
             steps,
         })
     }

@@ -38,7 +38,19 @@ pub struct ScenarioFile {
     /// REG_DWORD values under Tcpip\Parameters; absent = not set.
     #[serde(default)]
     pub registry: Option<RegistryFile>,
+    /// The process's rights: `{elevated: true}` runs it as an administrator (default: a
+    /// standard user).
+    #[serde(default)]
+    pub process: Option<ProcessFile>,
     pub steps: Vec<StepFile>,
+}
+
+/// `process: {elevated: true|false}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessFile {
+    #[serde(default)]
+    pub elevated: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

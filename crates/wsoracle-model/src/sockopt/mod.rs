@@ -194,6 +194,18 @@ impl Stack {
         self.reschedule(i);
     }
 
+    /// options:O369: an accepted socket (slot `to`) starts with the option values of its listener
+    /// (slot `from`) that the table marks inherited.
+    pub(crate) fn inherit_options(&mut self, from: usize, to: usize) {
+        let copied = self
+            .option_values(from)
+            .map(table::inherited_values)
+            .unwrap_or(store::OptionValues::EMPTY);
+        if let Some(values) = self.option_values_mut(to) {
+            *values = copied;
+        }
+    }
+
     /// The context the generic decisions and the hooks see.
     fn option_ctx(&self, fidelity: Fidelity, i: usize, def: &OptionDef) -> Option<Ctx<'_>> {
         let (_, sock) = self.lookup_slot(i)?;

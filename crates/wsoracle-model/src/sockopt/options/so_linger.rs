@@ -6,10 +6,10 @@
 
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O, Source::Primary as P,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{
     base, Ctx, DefaultValue, LenClass, Modelling, OptionDef, Sockets, ValueKind,
 };
