@@ -298,6 +298,7 @@ fn hot_calls() {
     let mut k_cnt = || kernel::pair(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 5);
     #[cfg(target_os = "linux")]
     let mut k_bad = || kernel::pair(-1, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1);
+    #[cfg_attr(not(target_os = "linux"), allow(unused_mut))]
     let mut cases: Vec<(&str, &mut dyn FnMut())> = vec![
         ("model SO_KEEPALIVE", &mut m_ka),
         ("model TCP_KEEPCNT", &mut m_cnt),
