@@ -11,6 +11,7 @@
 use proptest::prelude::*;
 use wsoracle_model::ioctl::tcp_keepalive_bytes;
 use wsoracle_model::outcome::Ret;
+use wsoracle_model::time::MAX_MS;
 use wsoracle_model::{
     AddressFamily, Config, Duration, InBuf, IntPtr, IoctlCode, Level, OptName, OutBuf, Peer,
     Protocol, Registry, SocketHandle, SocketType, Stack, WindowsVersion, WsaIoctlArgs,
@@ -60,6 +61,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => h.clone().prop_map(Op::Send),
         2 => h.prop_map(Op::Recv),
         8 => prop_oneof![0u64..4, 0u64..40, 0u64..4000].prop_map(Op::Advance),
+        // The end of time: saturating instants behave alike too.
+        1 => prop_oneof![Just(MAX_MS), Just(u64::MAX)].prop_map(Op::Advance),
         1 => Just(Op::Restart),
     ]
 }
