@@ -109,12 +109,12 @@ pub fn run(args: &ExplainArgs) -> i32 {
                 }
             }
             if args.format == "json" {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&to_json(&x)).unwrap_or_default()
                 );
             } else {
-                print!("{}", text(&x));
+                out!("{}", text(&x));
             }
             0
         }
