@@ -196,6 +196,8 @@ impl Stack {
                 }
             }
         }
+        // What the socket's keep-alive does next may have changed (timers.rs).
+        self.reschedule(i);
     }
 
     /// The rule of a closesocket, by the socket's SO_LINGER (doc:D-CLOSE): a graceful close by
