@@ -478,6 +478,8 @@ impl Stack {
     /// before it would have.
     fn refresh_timer(&mut self, i: usize) {
         let now = self.now.0;
+        // A pending recv's SO_RCVTIMEO deadline is an event too (timeline.rs).
+        let deadline = self.option_values(i).and_then(|v| v.recv_deadline);
         let Some(slot) = self.slots.get_mut(i) else {
             return;
         };
@@ -488,6 +490,11 @@ impl Stack {
         };
         let next =
             crate::timeline::next_for_queue(&self.config, sock, slot.timer.is_periodic(), now);
+        let next = match (next, deadline) {
+            (next, None) => next,
+            (crate::timers::Next::At(t), Some(d)) => crate::timers::Next::At(t.min(d)),
+            (_, Some(d)) => crate::timers::Next::At(d),
+        };
         let mut timer = slot.timer;
         let slots = &self.slots;
         self.timers.schedule(i, &mut timer, next, |e: &Entry| {

@@ -284,6 +284,39 @@ impl Stack {
         next_event(&sock, &e, self.now().0)
     }
 
+    /// A pending blocking recv times out at its SO_RCVTIMEO deadline, if that comes by `to` and
+    /// before a drop (options:O368); a deadline with no recv pending is forgotten.
+    fn time_out_recv(
+        &mut self,
+        i: usize,
+        h: SocketHandle,
+        to: u64,
+        dropped: Option<u64>,
+    ) -> Option<Completed> {
+        let deadline = self.option_values(i)?.recv_deadline?;
+        let pending = self.lookup(h).is_some_and(|(_, s)| s.recv_pending);
+        if pending && deadline > to {
+            return None;
+        }
+        if let Some(values) = self.option_values_mut(i) {
+            values.recv_deadline = None;
+        }
+        if !pending || dropped.is_some_and(|at| at <= deadline) {
+            return None;
+        }
+        let sock = self.socket_mut(i)?;
+        sock.recv_pending = false;
+        sock.rx = 0;
+        Some(Completed {
+            call: "recv",
+            s: h,
+            ret: Ret::ERR,
+            error: WsaError::WSAETIMEDOUT,
+            at: Instant(deadline),
+            rule: &rules::TL_RECV_TIMED_OUT,
+        })
+    }
+
     /// A pending recv on a dropped socket completes: WSAENETRESET after a keep-alive drop,
     /// WSAECONNRESET after a reset (doc:D-ERR, doc:D-GET, assumptions A31, A32).
     fn complete_on_drop(&mut self, i: usize, h: SocketHandle) -> Option<Completed> {
@@ -354,6 +387,10 @@ impl Stack {
                 slot.dropped_at = at;
             }
             self.set_state(i, SocketState::Dropped);
+        }
+        // A recv whose SO_RCVTIMEO runs out before the connection drops times out first.
+        if let Some(c) = self.time_out_recv(i, h, to, dropped) {
+            done.push(c);
         }
         if let Some(c) = self.complete_on_drop(i, h) {
             done.push(c);
@@ -510,6 +547,9 @@ impl Stack {
             Ok((_, sock)) if sock.non_blocking => {
                 Decision::fail(Reason::WouldBlock, &rules::TL_RECV_WOULDBLOCK)
             }
+            Ok((i, _)) if self.recv_timeout_ms(i).is_some() => {
+                Decision::ok(Act::Pend(i), &rules::TL_RECV_PENDING_TIMEOUT)
+            }
             Ok((i, _)) => Decision::ok(Act::Pend(i), &rules::TL_RECV_PENDING),
         };
         match d.verdict {
@@ -517,6 +557,14 @@ impl Stack {
                 if let Some(sock) = self.socket_mut(i) {
                     sock.recv_pending = true;
                     sock.rx = u16::try_from(len).unwrap_or(u16::MAX);
+                }
+                // options:O368: SO_RCVTIMEO bounds the wait, in virtual time.
+                let now = self.now().0;
+                if let Some(ms) = self.recv_timeout_ms(i) {
+                    if let Some(values) = self.option_values_mut(i) {
+                        values.recv_deadline = Some(now.saturating_add(u64::from(ms)));
+                    }
+                    self.reschedule(i);
                 }
                 // The call has not returned: the last error is not set.
                 Outcome {
