@@ -44,8 +44,9 @@ pub use error::ScenarioError;
 pub use json::profile_run_json;
 pub use positions::Pos;
 pub use run::{
-    check, profile_label, provenance, run, run_profile, CallAnswer, CompletionRecord, Failure,
-    ProfileRun, RunOptions, ScenarioReport, StepAnswer, StepRecord,
+    check, check_step, profile_label, provenance, run, run_profile, run_profile_each, CallAnswer,
+    CompletionRecord, Failure, ProfileEnd, ProfileRun, RunOptions, ScenarioReport, StepAnswer,
+    StepRecord,
 };
 pub use scenario::{
     optname_label, parse_profile, Call, Expect, ProfileKey, Scenario, Step, DEFAULT_BYTES_RETURNED,
