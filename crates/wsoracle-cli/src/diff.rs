@@ -990,23 +990,50 @@ fn json_report(
             })
         })
         .collect();
-    json!({
-        "format_version": 1,
-        "scenarios": scenarios,
-        "unused_divergences": unused.iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
-        "summary": {
-            "scenarios": s.scenarios,
-            "steps": s.steps,
-            "compared": s.compared,
-            "agreed": s.agreed,
-            "known": s.known,
-            "new": s.new,
-            "skipped": s.skipped,
-            "not_modelled": s.not_modelled,
-            "actions": s.actions,
-            "backend_errors": s.backend_errors,
-            "errors": s.load_errors + s.run_errors,
+    let doc = DiffJson {
+        format_version: wsoracle_scenario::json::JSON_FORMAT_VERSION,
+        scenarios,
+        unused_divergences: unused.iter().map(|e| e.id.clone()).collect(),
+        summary: DiffSummaryJson {
+            scenarios: s.scenarios,
+            steps: s.steps,
+            compared: s.compared,
+            agreed: s.agreed,
+            known: s.known,
+            new: s.new,
+            skipped: s.skipped,
+            not_modelled: s.not_modelled,
+            actions: s.actions,
+            backend_errors: s.backend_errors,
+            errors: s.load_errors + s.run_errors,
         },
-        "exit": exit_status(s),
-    })
+        // The one exit key of every command's JSON (`run` has the same).
+        exit_status: exit_status(s),
+    };
+    serde_json::to_value(doc).unwrap_or(Value::Null)
+}
+
+/// `wsoracle diff --format json` (documented in docs/json.md).
+#[derive(serde::Serialize)]
+struct DiffJson {
+    format_version: u32,
+    scenarios: Vec<Value>,
+    unused_divergences: Vec<String>,
+    summary: DiffSummaryJson,
+    exit_status: i32,
+}
+
+#[derive(serde::Serialize)]
+struct DiffSummaryJson {
+    scenarios: usize,
+    steps: usize,
+    compared: usize,
+    agreed: usize,
+    known: usize,
+    new: usize,
+    skipped: usize,
+    not_modelled: usize,
+    actions: usize,
+    backend_errors: usize,
+    errors: usize,
 }
