@@ -100,13 +100,10 @@ fn every_scenario_entry_has_the_same_keys_a_load_error_included() {
         .contains("expect"));
     let failed = &entries[1];
     assert_eq!(failed["failures"][0]["field"], "ret");
-    assert_eq!(
-        failed["failures"][0]["repro"]
-            .as_str()
-            .unwrap()
-            .ends_with("--profile win11"),
-        true
-    );
+    assert!(failed["failures"][0]["repro"]
+        .as_str()
+        .unwrap()
+        .ends_with("--profile win11"));
     // The step is there, with ret as a number and error as {name, code} or null.
     let step = &failed["runs"][0]["steps"][0];
     assert_eq!(step["ret"], 0);
