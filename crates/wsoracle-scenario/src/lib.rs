@@ -1,6 +1,6 @@
 //! # wsoracle-scenario
 //!
-//! The scenario format of `shared/contracts/scenario-format.md` (version 1): YAML files that
+//! The scenario format of `docs/scenarios.md` (version 1): YAML files that
 //! read like the Winsock calls they stand for, the loader that checks them (every error with its
 //! file:line:column and what would be right), the runner that plays them against the model on
 //! each Windows version, and the traces it prints.
