@@ -192,7 +192,11 @@ fn every_fact_the_model_knows_has_its_row() {
         assert_eq!(unresolved(&format!("wine:{id}")), None, "wine:{id}");
     }
     for n in 1..=spec::PRIMARY_FACTS {
-        assert_eq!(unresolved(&format!("primary:P{n:02}")), None, "primary:P{n:02}");
+        assert_eq!(
+            unresolved(&format!("primary:P{n:02}")),
+            None,
+            "primary:P{n:02}"
+        );
     }
     for c in spec::CLAUSES {
         assert_eq!(unresolved(&format!("so_keepalive#{}", c.id)), None);
@@ -313,12 +317,11 @@ fn every_relative_link_points_to_a_file_of_the_repository() {
             }
         }
     }
-    assert!(checked > 20, "only {checked} links found: is the parser right?");
     assert!(
-        broken.is_empty(),
-        "broken links:\n{}",
-        broken.join("\n")
+        checked > 20,
+        "only {checked} links found: is the parser right?"
     );
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
 
 /// The places outside the repository that a doc must not name.

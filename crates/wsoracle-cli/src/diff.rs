@@ -890,11 +890,28 @@ fn results_json(r: &Option<Results>) -> Value {
         None => return Value::Null,
     };
     let mut m = serde_json::Map::new();
+    // `ret` and `error` as every command writes them (docs/json.md).
     if let Some(v) = r.ret {
-        m.insert("ret".into(), json!(compare::show_ret(v)));
+        m.insert(
+            "ret".into(),
+            match v {
+                proto::RetVal::Int(n) => json!(n),
+                proto::RetVal::Handle { valid: false, .. } => json!("INVALID_SOCKET"),
+                proto::RetVal::Handle { valid: true, .. } => json!("a socket"),
+                proto::RetVal::Pending => json!("pending"),
+            },
+        );
     }
     if let Some(e) = r.error {
-        m.insert("error".into(), json!(compare::show_error(e)));
+        m.insert(
+            "error".into(),
+            match e {
+                proto::LastError::Untouched => Value::Null,
+                proto::LastError::Code(n) => json!(wsoracle_scenario::json::ErrorJson::from(
+                    wsoracle_model::WsaError(n)
+                )),
+            },
+        );
     }
     if let Some(b) = &r.optval {
         m.insert("optval".into(), compare::buf_json(b));
@@ -923,7 +940,17 @@ fn results_json(r: &Option<Results>) -> Value {
         m.insert("lpvOutBuffer".into(), compare::buf_json(b));
     }
     if let Some(c) = r.completion {
-        m.insert("completion".into(), json!(compare::show_completion(c)));
+        m.insert(
+            "completion".into(),
+            match c {
+                proto::Completion::None => Value::Null,
+                proto::Completion::Pending => json!("pending"),
+                proto::Completion::Done { error, bytes } => json!({
+                    "error": wsoracle_scenario::json::ErrorJson::from(wsoracle_model::WsaError(error)),
+                    "bytes": bytes,
+                }),
+            },
+        );
     }
     Value::Object(m)
 }
