@@ -361,3 +361,96 @@ fn no_doc_names_a_path_outside_the_repository() {
     assert_eq!(outside_paths("in ../shared/evidence"), ["../shared"]);
     assert!(outside_paths("crates/wsoracle-model/src/spec.rs").is_empty());
 }
+
+// ---- the docs' examples -----------------------------------------------------------------------
+
+/// The ```yaml blocks of a doc, in order.
+fn yaml_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim_end()) {
+            (None, "```yaml") => current = Some(String::new()),
+            (Some(b), "```") => {
+                blocks.push(std::mem::take(b));
+                current = None;
+            }
+            (Some(b), l) => {
+                b.push_str(l);
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// A block that is a whole scenario (not a fragment of one).
+fn is_whole(block: &str) -> bool {
+    block.lines().any(|l| l.starts_with("name:")) && block.lines().any(|l| l.starts_with("steps:"))
+}
+
+fn run_yaml(name: &str, yaml: &str) -> wsoracle::scenario::ScenarioReport {
+    let s = Scenario::from_yaml_str(name, yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    wsoracle::scenario::run(&s, &Default::default())
+}
+
+#[test]
+fn every_whole_scenario_in_the_docs_loads_and_passes() {
+    let mut checked = 0;
+    for (file, text) in docs() {
+        if file.ends_with("first-scenario.md") {
+            continue; // its first scenario fails on purpose: checked below
+        }
+        for (i, block) in yaml_blocks(&text).iter().enumerate() {
+            if is_whole(block) {
+                checked += 1;
+                let report = run_yaml(&format!("{} block {}", rel(&file), i + 1), block);
+                assert!(
+                    report.passed(),
+                    "{} block {}: {:?}",
+                    rel(&file),
+                    i + 1,
+                    report.failures
+                );
+            }
+        }
+    }
+    assert!(
+        checked >= 2,
+        "README.md and docs/scenarios.md have whole examples"
+    );
+}
+
+#[test]
+fn the_first_scenario_page_works_as_written() {
+    let text = read("docs/first-scenario.md").expect("docs/first-scenario.md");
+    let blocks = yaml_blocks(&text);
+    let [question, fix, timeline] = blocks.as_slice() else {
+        panic!("docs/first-scenario.md has three yaml blocks: the question, the fix, the timeline");
+    };
+    // The question fails exactly where the page says: optval and optlen on win11.
+    let report = run_yaml("my-question.yaml", question);
+    let failed: Vec<(String, String)> = report
+        .failures
+        .iter()
+        .map(|f| (f.profile.label(), f.field.clone()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("win11".to_string(), "optval".to_string()),
+            ("win11".to_string(), "optlen".to_string())
+        ]
+    );
+    assert!(report.misuses().next().is_none());
+    // The fix replaces the question's getsockopt step, and then it passes.
+    let at = question
+        .find("  - getsockopt:")
+        .expect("the getsockopt step");
+    let fixed = format!("{}{fix}", &question[..at]);
+    assert!(run_yaml("fixed", &fixed).passed());
+    // The timeline scenario passes.
+    let report = run_yaml("timeline", timeline);
+    assert!(report.passed(), "{:?}", report.failures);
+}
