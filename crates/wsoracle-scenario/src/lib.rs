@@ -31,6 +31,7 @@
 
 mod error;
 pub mod json;
+pub mod json_schema;
 mod positions;
 mod run;
 mod scenario;
@@ -54,9 +55,11 @@ pub use scenario::{
 };
 pub use trace::{profile_trace, render_answer, side_by_side};
 
-/// The JSON Schema of the scenario format, generated from the types.
-pub fn json_schema() -> schemars::schema::RootSchema {
-    schemars::schema_for!(schema::ScenarioFile)
+/// The JSON Schema of the scenario format (draft 07), for editors: generated from the file types
+/// and tightened to catch what the loader catches where JSON Schema can say it
+/// ([`json_schema::strict_schema`]).
+pub fn json_schema() -> serde_json::Value {
+    json_schema::strict_schema()
 }
 
 /// The scenario files under `path`: the file itself, or every `*.yaml` below a folder, in
