@@ -133,8 +133,11 @@ fn explain(args: &ExplainArgs) -> Result<Explanation, String> {
         let name = name.trim();
         let which = RegistryValue::from_name(name).ok_or_else(|| {
             let known: Vec<&str> = RegistryValue::ALL.iter().map(|v| v.name()).collect();
+            let hint = wsoracle_scenario::values::closest(name, known.iter().copied())
+                .map(|c| format!("did you mean {c}? "))
+                .unwrap_or_default();
             format!(
-                "--registry: unknown value `{name}` (known: {})",
+                "--registry: unknown value `{name}`: {hint}write one of {}",
                 known.join(", ")
             )
         })?;

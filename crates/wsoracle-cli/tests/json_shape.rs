@@ -170,6 +170,10 @@ fn explain_writes_ret_and_error_as_run_does() {
 
 #[test]
 fn a_misspelt_profile_gets_the_same_suggestion_everywhere() {
+    let out = wsoracle(&["explain", "--registry", "KeepAliveTim=1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean KeepAliveTime?"), "{err}");
     for args in [
         vec!["run", "--profile", "winx"],
         vec!["explain", "--profile", "winx"],
