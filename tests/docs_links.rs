@@ -61,15 +61,22 @@ fn files_for(namespace: &str) -> &'static [&'static str] {
         "primary" => &["docs/evidence-primary.md"],
         "doc" | "convention" => &["docs/sources.md"],
         "assumption" => &["docs/assumptions.md", "docs/keepalive.md"],
-        // Facts about socket options, when that evidence file exists.
-        "options" => &["docs/evidence-options.md"],
+        // Facts about socket options and users' reports, when that evidence file exists.
+        "options" | "report" => &[OPTIONS_EVIDENCE],
         _ => &[],
     }
 }
 
+/// The evidence of the socket options (`options:O203`, `report:tokio-rs/mio#1120`). Until that
+/// file is in the repository, its ids are not checked.
+const OPTIONS_EVIDENCE: &str = "docs/evidence-options.md";
+
 /// `wine:K08.2003` → (`wine`, `K08`): a suffix names a variant of the fact.
 fn split_id(id: &str) -> Option<(&str, &str)> {
-    let (ns, rest) = id.split_once('#').or_else(|| id.split_once(':'))?;
+    let (ns, rest) = match id.strip_prefix("so_keepalive#") {
+        Some(rest) => ("so_keepalive", rest),
+        None => id.split_once(':')?,
+    };
     let base = match ns {
         "wine" | "primary" | "options" => rest.split('.').next().unwrap_or(rest),
         _ => rest,
@@ -114,7 +121,16 @@ fn unresolved(id: &str) -> Option<String> {
     if files.is_empty() {
         return Some(format!("no docs/ file holds `{ns}` ids"));
     }
+    if files == [OPTIONS_EVIDENCE] && read(OPTIONS_EVIDENCE).is_none() {
+        return None; // not in the repository yet: nothing to resolve against
+    }
     let full = format!("{ns}:{key}");
+    if ns == "report" {
+        // A report is named where it is quoted: `tokio-rs/mio#1120`.
+        let text = read(OPTIONS_EVIDENCE).unwrap_or_default();
+        return (!text.contains(key))
+            .then(|| format!("{OPTIONS_EVIDENCE} does not name the report `{key}`"));
+    }
     for f in files {
         if let Some(text) = read(f) {
             if text.lines().any(|l| names(l, key, &full)) {
@@ -183,6 +199,15 @@ fn the_resolver_tells_a_known_id_from_an_unknown_one() {
     assert!(names("### P01. The sequence", "P01", "primary:P01"));
     assert!(!names("### P010. The sequence", "P01", "primary:P01"));
     assert!(names("| `options:O123` | a fact |", "O123", "options:O123"));
+    assert_eq!(
+        split_id("report:tokio-rs/mio#1120"),
+        Some(("report", "tokio-rs/mio#1120"))
+    );
+    assert_eq!(
+        split_id("so_keepalive#42a54-172"),
+        Some(("so_keepalive", "42a54-172"))
+    );
+    assert_eq!(split_id("options:O203.win7"), Some(("options", "O203")));
 }
 
 #[test]

@@ -383,6 +383,12 @@ fn wrong_files() -> Vec<(&'static str, String)> {
         ("unknown expect_on key", step("  - closesocket: {s: s}\n    expect_on:\n      winxx: {ret: 0}\n")),
         ("a bad hex pattern", step("  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE}\n    expect: {optval: \"0?\"}\n")),
         ("not an integer", step("  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optlen: four}\n")),
+        ("an option name at a level that does not define it", step("  - getsockopt: {s: s, level: SOL_SOCKET, optname: TCP_KEEPCNT}\n")),
+        ("an option name at a level written as its number", step("  - getsockopt: {s: s, level: 6, optname: SO_KEEPALIVE}\n")),
+        ("a linger with an unknown field", step("  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_LINGER, optval: {linger: {l_onoff: 1, l_linger: 2, l_extra: 3}}}\n")),
+        ("a linger without l_linger", step("  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_LINGER, optval: {linger: {l_onoff: 1}}}\n")),
+        ("an ip_mreq with a bad address", step("  - setsockopt: {s: s, level: IPPROTO_IP, optname: IP_ADD_MEMBERSHIP, optval: {ip_mreq: {imr_multiaddr: \"224.0.0\", imr_interface: \"0.0.0.0\"}}}\n")),
+        ("unknown process key", format!("process: {{admin: true}}\n{HEAD}")),
     ]
 }
 
@@ -402,12 +408,39 @@ fn each_wrong_file_is_rejected_by_the_schema_and_the_loader() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Files that use each form right, which both must accept.
+fn right_files() -> Vec<(&'static str, String)> {
+    let step = |s: &str| format!("{HEAD}{s}");
+    vec![
+        ("the base of the wrong files", HEAD.to_string()),
+        ("a linger", step("  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_LINGER, optval: {linger: {l_onoff: 1, l_linger: 2}}}\n")),
+        ("an ip_mreq", step("  - setsockopt: {s: s, level: IPPROTO_IP, optname: IP_ADD_MEMBERSHIP, optval: {ip_mreq: {imr_multiaddr: \"224.0.0.1\", imr_interface: \"0.0.0.0\"}}}\n")),
+        ("an ipv6_mreq", step("  - setsockopt: {s: s, level: IPPROTO_IPV6, optname: IPV6_ADD_MEMBERSHIP, optval: {ipv6_mreq: {ipv6mr_multiaddr: \"ff02::1\", ipv6mr_interface: 0}}}\n")),
+        ("an alias at its level", step("  - getsockopt: {s: s, level: IPPROTO_TCP, optname: TCP_KEEPIDLE}\n")),
+        ("a level by number", step("  - getsockopt: {s: s, level: 0xffff, optname: SO_KEEPALIVE}\n")),
+        ("an integer optname at any level", step("  - getsockopt: {s: s, level: SOL_SOCKET, optname: 16}\n")),
+        ("an option name at a level that is no name", step("  - getsockopt: {s: s, level: 0x1234, optname: SO_KEEPALIVE}\n")),
+        ("an elevated process", format!("process: {{elevated: true}}\n{HEAD}")),
+        ("hex with spaces anywhere", step("  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: \"0 1 00 0000\"}\n")),
+        ("a buffer of bytes as hex text", step("  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {bytes: \"0x4\"}}\n")),
+        ("every expect_on key form", step("  - closesocket: {s: s}\n    expect_on:\n      win11: {ret: 0}\n      10.0.26100: {ret: 0}\n      ..6.0: {ret: 0}\n      vista..win10-1703: {ret: 0}\n      10.0.15063..: {ret: 0}\n")),
+    ]
+}
+
 #[test]
-fn the_base_of_the_wrong_files_is_right() {
+fn each_right_file_is_accepted_by_the_schema_and_the_loader() {
     let schema = schema();
     let v = Validator::new(&schema);
-    assert!(Scenario::from_yaml_str("right.yaml", HEAD).is_ok());
-    v.validate(&as_json(HEAD)).unwrap();
+    let mut problems = Vec::new();
+    for (what, yaml) in right_files() {
+        if let Err(e) = Scenario::from_yaml_str("right.yaml", &yaml) {
+            problems.push(format!("the loader rejects {what}: {e}"));
+        }
+        if let Err(e) = v.validate(&as_json(&yaml)) {
+            problems.push(format!("the schema rejects {what}: {e}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// One valid step per call key (after HEAD's WSAStartup and socket `s`).

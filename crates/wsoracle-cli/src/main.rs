@@ -15,6 +15,7 @@ macro_rules! outln {
 
 mod diff;
 mod explain;
+mod explain_option;
 mod profiles;
 mod run;
 

@@ -26,6 +26,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod abi;
 pub mod codes;
 pub mod ioctl;
 pub mod keepalive;
@@ -37,13 +38,13 @@ pub mod socket;
 pub mod sockopt;
 pub mod spec;
 pub mod stack;
-mod tcpopt;
 #[cfg(test)]
 mod testutil;
 pub mod time;
 pub mod timeline;
 pub mod version;
 
+pub use abi::{InBuf, IntPtr, OutBuf};
 pub use codes::{
     AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType, WsaError, SOCKET_ERROR,
 };
@@ -52,7 +53,6 @@ pub use outcome::{Answer, Completed, IoCompletion, Misuse, Outcome, Reason, Ret,
 pub use provenance::{Basis, Fidelity, Rule, Source};
 pub use registry::{Registry, RegistryValue};
 pub use socket::{Peer, Socket, SocketHandle, SocketState};
-pub use sockopt::{InBuf, IntPtr, OutBuf};
 pub use stack::{Config, Stack};
 pub use time::{Duration, Instant};
 pub use timeline::{KeepAliveState, KeepAliveStatus};

@@ -29,6 +29,64 @@ pub const HEX: &str = r"^\s*([0-9a-fA-F]\s*[0-9a-fA-F]\s*)*$";
 pub const HEX_PATTERN: &str = r"^\s*(([0-9a-fA-F]\s*[0-9a-fA-F]|\?\s*\?)\s*)*$";
 /// A duration: integers with units, `2h5s`.
 pub const DURATION: &str = r"^\s*([0-9]+(ms|s|m|h|d))+\s*$";
+/// A dotted IPv4 address.
+pub const IPV4: &str = r"^([0-9]{1,3}\.){3}[0-9]{1,3}$";
+
+/// One alternative of the generated `Buffer`: hex gets its pattern; a map form takes exactly
+/// its one key, `{dword: N}` any integer form, `{bytes: N}` at most [`MAX_BUFFER`].
+fn tighten_buffer_form(form: &mut Value) {
+    let Some(f) = form.as_object_mut() else {
+        return;
+    };
+    if f.get("type") == Some(&json!("string")) {
+        f.insert("pattern".into(), json!(HEX));
+        return;
+    }
+    let Some(props) = f.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if props.contains_key("dword") {
+        props.insert("dword".into(), ref_to("Integer"));
+    }
+    if props.contains_key("bytes") {
+        props.insert(
+            "bytes".into(),
+            json!({"anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": MAX_BUFFER},
+                {"type": "string", "pattern": INT_TEXT}
+            ]}),
+        );
+    }
+    f.insert("additionalProperties".into(), json!(false));
+}
+
+/// For each named level, the option names it defines: `if` the step's level is that name or
+/// number, `then` its optname is one of them or an integer. (At a level written as text such
+/// as "0x6", or at a level that is no name, the loader's own rules apply; the schema leaves it.)
+fn options_per_level() -> Vec<Value> {
+    let mut rules = Vec::new();
+    for (level, level_name, _) in Level::NAMED {
+        let mut names: Vec<&str> = wsoracle_model::codes::OPTION_NAMES
+            .iter()
+            .filter(|o| o.level == *level)
+            .map(|o| o.name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            continue;
+        }
+        rules.push(json!({
+            "if": {"required": ["level"], "properties": {"level": {"enum": [level_name, level.0]}}},
+            "then": {"properties": {"optname": {"anyOf": [
+                {"type": "integer"},
+                {"type": "string", "pattern": INT_TEXT},
+                {"enum": names}
+            ]}}}
+        }));
+    }
+    rules
+}
 
 /// The expectation fields a step may check, by call key: the loader's rule, restated.
 pub fn expect_fields(call_key: &str) -> Vec<&'static str> {
@@ -204,26 +262,26 @@ pub fn strict_schema() -> Value {
             "pattern": HEX_PATTERN
         }),
     );
-    defs.insert(
-        "Buffer".into(),
-        json!({
-            "description": "Bytes: quoted hex, null, {dword: N}, {bytes: N}, {tcp_keepalive: {...}} or {pointer: N}.",
-            "anyOf": [
-                {"description": "Hex bytes, e.g. \"01 00 00 00\".", "type": "string", "pattern": HEX},
-                {"type": "null"},
-                {"type": "object", "required": ["dword"], "additionalProperties": false,
-                 "properties": {"dword": ref_to("Integer")}},
-                {"type": "object", "required": ["bytes"], "additionalProperties": false,
-                 "properties": {"bytes": {"anyOf": [
-                     {"type": "integer", "minimum": 0, "maximum": MAX_BUFFER},
-                     {"type": "string", "pattern": INT_TEXT}
-                 ]}}},
-                {"type": "object", "required": ["tcp_keepalive"], "additionalProperties": false,
-                 "properties": {"tcp_keepalive": ref_to("TcpKeepaliveFields")}},
-                ref_to("Pointer")
-            ]
-        }),
-    );
+    // Buffers: the generated forms (hex, null, {dword}, {bytes}, {tcp_keepalive}, {linger},
+    // {ip_mreq}, {ipv6_mreq}, {pointer}), each made exact: hex digits in pairs, one key per map.
+    if let Some(forms) = defs
+        .get_mut("Buffer")
+        .and_then(|b| b.get_mut("anyOf"))
+        .and_then(Value::as_array_mut)
+    {
+        for form in forms.iter_mut() {
+            tighten_buffer_form(form);
+        }
+    }
+    if let Some(p) = defs
+        .get_mut("IpMreqFields")
+        .and_then(|d| d.get_mut("properties"))
+        .and_then(Value::as_object_mut)
+    {
+        for field in ["imr_multiaddr", "imr_interface"] {
+            p.insert(field.into(), json!({"type": "string", "pattern": IPV4}));
+        }
+    }
     defs.insert(
         "IntPointer".into(),
         json!({
@@ -244,6 +302,9 @@ pub fn strict_schema() -> Value {
             ]}}
         }),
     );
+    if let Some(args) = defs.get_mut("SockoptArgs").and_then(Value::as_object_mut) {
+        args.insert("allOf".into(), Value::Array(options_per_level()));
+    }
     if let Some(c) = defs.get_mut("ConditionArgs").and_then(Value::as_object_mut) {
         c.insert("minProperties".into(), json!(1));
     }

@@ -218,6 +218,7 @@ pub fn run_profile_each(
 ) -> ProfileEnd {
     let config = Config::new(version)
         .with_registry(scenario.registry)
+        .with_elevated(scenario.elevated)
         .with_fidelity(scenario.fidelity);
     let mut runner = Runner {
         stack: Stack::new(config),
@@ -672,8 +673,8 @@ pub fn check_step(
                 (Nullable::Null, Some(_)) => fail("completion", "none".into(), render_got),
                 (Nullable::Value(_), None) => fail("completion", "a completion".into(), render_got),
                 (Nullable::Value(w), Some(c)) => {
-                    let error_ok = w.error.as_ref().map_or(true, |e| e.contains(c.error));
-                    let bytes_ok = w.bytes.map_or(true, |b| b.0 == c.bytes);
+                    let error_ok = w.error.as_ref().is_none_or(|e| e.contains(c.error));
+                    let bytes_ok = w.bytes.is_none_or(|b| b.0 == c.bytes);
                     if !(error_ok && bytes_ok) {
                         let want_text = format!(
                             "{{error: {}, bytes: {}}}",
@@ -695,8 +696,8 @@ pub fn check_step(
             && want.iter().zip(&record.completions).all(|(w, c)| {
                 w.call == c.call
                     && w.s.to_string() == c.s
-                    && w.ret.map_or(true, |r| ret_matches(r, c.ret))
-                    && w.error.as_ref().map_or(true, |e| e.contains(c.error))
+                    && w.ret.is_none_or(|r| ret_matches(r, c.ret))
+                    && w.error.as_ref().is_none_or(|e| e.contains(c.error))
             });
         if !matches {
             let want_text: Vec<String> = want

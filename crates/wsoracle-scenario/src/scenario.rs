@@ -36,6 +36,8 @@ pub struct Scenario {
     pub profiles: Option<Vec<WindowsVersion>>,
     pub fidelity: Fidelity,
     pub registry: Registry,
+    /// `process: {elevated: true}`: the scenario runs as an administrator.
+    pub elevated: bool,
     pub steps: Vec<Step>,
 }
 
@@ -398,9 +400,7 @@ impl ProfileKey {
                 *version == v
                     || (version.ubr.is_none() && *version == WindowsVersion { ubr: None, ..v })
             }
-            ProfileKey::Range { from, to, .. } => {
-                from.is_none_or_le(v) && to.map_or(true, |t| v < t)
-            }
+            ProfileKey::Range { from, to, .. } => from.is_none_or_le(v) && to.is_none_or(|t| v < t),
         }
     }
 
@@ -429,7 +429,7 @@ trait LowerBound {
 
 impl LowerBound for Option<WindowsVersion> {
     fn is_none_or_le(&self, v: WindowsVersion) -> bool {
-        self.map_or(true, |f| f <= v)
+        self.is_none_or(|f| f <= v)
     }
 }
 
@@ -611,6 +611,7 @@ impl Loader<'_> {
             profiles,
             fidelity,
             registry,
+            elevated: file.process.is_some_and(|p| p.elevated),
             steps,
         })
     }
@@ -839,10 +840,14 @@ impl Loader<'_> {
                     }
                 };
                 self.check_fits(args, "optval", "optlen", &optval, i64::from(optlen))?;
+                let optname = a
+                    .optname
+                    .at_level(a.level.0)
+                    .map_err(|m| self.err(&format!("{args}/optname"), m))?;
                 Call::Setsockopt {
                     s: a.s.clone(),
                     level: a.level.0,
-                    optname: a.optname.0,
+                    optname,
                     optval,
                     optlen,
                 }
@@ -869,10 +874,14 @@ impl Loader<'_> {
                         self.check_fits(args, "optval", "optlen", &optval, i64::from(n))?;
                     }
                 }
+                let optname = a
+                    .optname
+                    .at_level(a.level.0)
+                    .map_err(|m| self.err(&format!("{args}/optname"), m))?;
                 Call::Getsockopt {
                     s: a.s.clone(),
                     level: a.level.0,
-                    optname: a.optname.0,
+                    optname,
                     optval,
                     optlen,
                 }
