@@ -169,6 +169,34 @@ fn explain_writes_ret_and_error_as_run_does() {
 }
 
 #[test]
+fn explain_option_writes_ret_error_and_rule_as_run_does() {
+    let out = wsoracle(&["explain", "--option", "SO_KEEPALIVE", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    assert_eq!(v["format_version"], 1);
+    let answers: Vec<&Value> = v["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["answers"].as_array().unwrap())
+        .collect();
+    assert!(!answers.is_empty());
+    for a in &answers {
+        assert!(a["ret"].is_i64(), "{a}");
+        assert!(a["error"].is_null() || a["error"]["code"].is_i64(), "{a}");
+        assert!(
+            a["rule"]["id"].is_string() && a["rule"]["sources"].is_array(),
+            "{a}"
+        );
+        assert!(a["profiles"].is_string() && a["answer"].is_string(), "{a}");
+    }
+    // setsockopt with optlen 0 fails with WSAEFAULT everywhere (wine:K06).
+    let zero = &v["calls"][1]["answers"][0];
+    assert_eq!(zero["ret"], -1);
+    assert_eq!(zero["error"]["name"], "WSAEFAULT");
+}
+
+#[test]
 fn a_misspelt_profile_gets_the_same_suggestion_everywhere() {
     let out = wsoracle(&["explain", "--registry", "KeepAliveTim=1"]);
     assert_eq!(out.status.code(), Some(2));
