@@ -296,8 +296,42 @@ fn schema() -> Value {
     json_schema()
 }
 
+/// A YAML document as the JSON an editor validates (YAML 1.2: `0x10` is an integer).
 fn as_json(yaml: &str) -> Value {
-    serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("not YAML ({e}):\n{yaml}"))
+    let docs = yaml_rust2::YamlLoader::load_from_str(yaml)
+        .unwrap_or_else(|e| panic!("not YAML ({e}):\n{yaml}"));
+    docs.first().map_or(Value::Null, yaml_to_json)
+}
+
+fn yaml_to_json(y: &yaml_rust2::Yaml) -> Value {
+    use yaml_rust2::Yaml;
+    match y {
+        Yaml::Real(r) => r
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Value::String(r.clone()), Value::Number),
+        Yaml::Integer(i) => json!(i),
+        Yaml::String(s) => json!(s),
+        Yaml::Boolean(b) => json!(b),
+        Yaml::Array(items) => Value::Array(items.iter().map(yaml_to_json).collect()),
+        Yaml::Hash(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Yaml::String(s) => s.clone(),
+                        Yaml::Integer(i) => i.to_string(),
+                        Yaml::Real(r) => r.clone(),
+                        Yaml::Boolean(b) => b.to_string(),
+                        other => panic!("unsupported key {other:?}"),
+                    };
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        Yaml::Null => Value::Null,
+        other => panic!("unsupported YAML node {other:?}"),
+    }
 }
 
 #[test]
@@ -341,6 +375,7 @@ fn wrong_files() -> Vec<(&'static str, String)> {
         ("no steps", "name: x\n".into()),
         ("a newer format", format!("format: 2\n{HEAD}")),
         ("unknown fidelity", format!("fidelity: observd\n{HEAD}")),
+        ("no profile", "name: x\nprofiles: []\nsteps:\n  - WSAStartup: {}\n".into()),
         ("unknown profile", "name: x\nprofiles: [winxx]\nsteps:\n  - WSAStartup: {}\n".into()),
         ("partial version as a profile", "name: x\nprofiles: [\"6.0\"]\nsteps:\n  - WSAStartup: {}\n".into()),
         ("unknown registry value", format!("registry: {{KeepAliveTyme: 1}}\n{HEAD}")),
@@ -423,7 +458,7 @@ fn right_files() -> Vec<(&'static str, String)> {
         ("an elevated process", format!("process: {{elevated: true}}\n{HEAD}")),
         ("hex with spaces anywhere", step("  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: \"0 1 00 0000\"}\n")),
         ("a buffer of bytes as hex text", step("  - getsockopt: {s: s, level: SOL_SOCKET, optname: SO_KEEPALIVE, optval: {bytes: \"0x4\"}}\n")),
-        ("every expect_on key form", step("  - closesocket: {s: s}\n    expect_on:\n      win11: {ret: 0}\n      10.0.26100: {ret: 0}\n      ..6.0: {ret: 0}\n      vista..win10-1703: {ret: 0}\n      10.0.15063..: {ret: 0}\n")),
+        ("every expect_on key form", format!("{}  - closesocket: {{s: s}}\n    expect_on:\n      win11: {{ret: 0}}\n      10.0.26100: {{ret: 0}}\n      ..6.0: {{ret: 0}}\n      vista..win10-1703: {{ret: 0}}\n      10.0.15063..: {{ret: 0}}\n", HEAD.replace("profiles: [win11]", "profiles: [winxp, vista, win10-1607, win11]"))),
     ]
 }
 

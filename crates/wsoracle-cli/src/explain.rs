@@ -118,7 +118,7 @@ pub fn run(args: &ExplainArgs) -> i32 {
                     }
                 }
             } else {
-                print!("{}", text(&x));
+                out!("{}", text(&x));
             }
             0
         }

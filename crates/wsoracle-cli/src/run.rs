@@ -14,8 +14,8 @@ use serde::Serialize;
 use wsoracle_model::{Fidelity, WindowsVersion};
 use wsoracle_scenario::json::{ProfileHeadJson, StepJson, JSON_FORMAT_VERSION};
 use wsoracle_scenario::{
-    check_step, discover, is_known_cover, parse_profile, profile_label, run_profile_each,
-    side_by_side, Failure, ProfileRun, RunOptions, Scenario, ScenarioError,
+    check_step, is_known_cover, parse_profile, profile_label, run_profile_each, side_by_side,
+    Failure, ProfileRun, RunOptions, Scenario, ScenarioError,
 };
 
 #[derive(clap::Args, Debug)]
@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// Also print each scenario's trace, profiles side by side.
     #[arg(long)]
     trace: bool,
+    /// Raise a limit on what one file may cost to load, NAME=N with NAME one of file-bytes,
+    /// nodes, depth, steps, names, value-nodes (docs/scenarios.md, "Limits"); repeatable.
+    #[arg(long = "limit", value_name = "NAME=N")]
+    limits: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +119,13 @@ pub fn run(args: &RunArgs) -> i32 {
     let options = RunOptions {
         profiles: (!profiles.is_empty()).then_some(profiles),
     };
+    let limits = match crate::guard::limits(&args.limits) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("wsoracle run: --limit {e}");
+            return 2;
+        }
+    };
     let paths = if args.paths.is_empty() {
         match default_paths() {
             Ok(p) => p,
@@ -136,7 +147,7 @@ pub fn run(args: &RunArgs) -> i32 {
             );
             return 2;
         }
-        match discover(path) {
+        match crate::guard::discover("run", path) {
             Ok(found) => files.extend(found),
             Err(e) => {
                 eprintln!("wsoracle run: {}: {e}", path.display());
@@ -155,6 +166,7 @@ pub fn run(args: &RunArgs) -> i32 {
 
     let mut out = Sink::new(args.format);
     let mut summary = Summary::default();
+    let mut steps_run = 0;
     let mut status = 0;
     out.json(&format!(
         "{{\"format_version\":{JSON_FORMAT_VERSION},\"scenarios\":["
@@ -163,8 +175,14 @@ pub fn run(args: &RunArgs) -> i32 {
         if i > 0 {
             out.json(",");
         }
-        let file_status = run_file(file, args, &options, &mut out, &mut summary);
+        let (file_status, ran) = run_file(file, args, &options, &limits, &mut out, &mut summary);
         status = status.max(file_status);
+        steps_run += ran;
+    }
+    // A run that ran no step checked nothing: it cannot pass.
+    let nothing_ran = steps_run == 0 && status == 0;
+    if nothing_ran {
+        status = 2;
     }
     match args.format {
         Format::Json => {
@@ -185,6 +203,9 @@ pub fn run(args: &RunArgs) -> i32 {
         }
     }
     out.flush();
+    if nothing_ran {
+        crate::guard::nothing_ran("run");
+    }
     status
 }
 
@@ -356,16 +377,17 @@ fn entry_without_runs(out: &mut Sink, head: &ScenarioHead, tail: &ScenarioTail) 
     out.json_close(tail);
 }
 
-/// Loads, runs and reports one file; returns its exit status.
+/// Loads, runs and reports one file; returns its exit status and how many steps ran.
 fn run_file(
     file: &Path,
     args: &RunArgs,
     options: &RunOptions,
+    limits: &wsoracle_scenario::Limits,
     out: &mut Sink,
     summary: &mut Summary,
-) -> i32 {
+) -> (i32, usize) {
     let shown = file.display().to_string();
-    let scenario = match Scenario::from_path(file) {
+    let scenario = match Scenario::from_path_with(file, limits) {
         Ok(s) => s,
         Err(e) => {
             summary.errors += 1;
@@ -386,7 +408,7 @@ fn run_file(
                 trace: None,
             };
             entry_without_runs(out, &head, &tail);
-            return 2;
+            return (2, 0);
         }
     };
     let versions = options.profiles_for(&scenario);
@@ -414,7 +436,7 @@ fn run_file(
                 trace: None,
             };
             entry_without_runs(out, &head, &tail);
-            return 0;
+            return (0, 0);
         }
     }
     if args.format == Format::Text {
@@ -430,6 +452,7 @@ fn run_file(
     let mut misuses: Vec<ScenarioError> = Vec::new();
     let mut kept: Vec<ProfileRun> = Vec::new();
     let (mut failure_count, mut header_printed) = (0, false);
+    let mut steps_run = 0;
     for (i, version) in versions.iter().enumerate() {
         out.json(if i > 0 { ",\n" } else { "\n" });
         out.json_open(&ProfileHeadJson::new(*version, scenario.fidelity));
@@ -476,6 +499,7 @@ fn run_file(
                 misuse: end.misuse.clone(),
             });
         }
+        steps_run += end.steps_run;
         misuses.extend(end.misuse);
     }
     out.json("],");
@@ -513,7 +537,7 @@ fn run_file(
         trace,
     });
     out.flush();
-    code
+    (code, steps_run)
 }
 
 /// A failure as the text output prints it: where, what, and the command that reproduces it.

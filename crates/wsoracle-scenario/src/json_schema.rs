@@ -374,6 +374,7 @@ pub fn strict_schema() -> Value {
             "profiles".into(),
             json!({"description": "Preset names or MAJOR.MINOR.BUILD[.UBR]; default: every preset.",
             "type": ["array", "null"],
+            "minItems": 1,
             "items": {"anyOf": [
                 {"enum": preset_names()},
                 {"type": "string", "pattern": r"^[0-9]+\.[0-9]+\.[0-9]+(\.[0-9]+)?$"}

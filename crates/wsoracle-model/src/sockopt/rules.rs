@@ -2,8 +2,8 @@
 //! read-only and set-only options, a connect in progress, and unknown option numbers. Each
 //! option's own rules live in its file under `options/`.
 
+use crate::provenance::rules;
 use crate::provenance::{Basis, Source};
-use crate::rules::rules;
 
 use Basis::*;
 use Source::{Assumption as A, Doc as D, Options as O, Report as R};
