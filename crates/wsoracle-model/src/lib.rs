@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 pub mod codes;
+pub mod facts;
 pub mod ioctl;
 pub mod keepalive;
 pub mod outcome;

@@ -137,11 +137,15 @@ pub static EVIDENCE_IDS: &[&str] = &[
 ];
 
 /// The number of facts in `docs/evidence-primary.md` (cite as `primary:P01` … ).
-pub const PRIMARY_FACTS: u32 = 30;
+pub const PRIMARY_FACTS: u32 = 40;
 
 /// True when `citation` names a clause, an evidence fact or a primary fact the oracle knows:
-/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`.
+/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`, `options:O203`
+/// (an id of [`crate::facts::OPTION_FACTS`]).
 pub fn is_known_citation(citation: &str) -> bool {
+    if let Some(id) = citation.strip_prefix("options:") {
+        return crate::facts::option_fact(id).is_some();
+    }
     if let Some(id) = citation.strip_prefix("so_keepalive#") {
         return clause(id).is_some();
     }
@@ -195,7 +199,9 @@ mod tests {
         assert!(!is_known_citation("so_keepalive#42a54-999"));
         assert!(is_known_citation("wine:K08.2003"));
         assert!(!is_known_citation("wine:K04"));
-        assert!(is_known_citation("primary:P30"));
-        assert!(!is_known_citation("primary:P31"));
+        assert!(is_known_citation("primary:P40"));
+        assert!(!is_known_citation("primary:P41"));
+        assert!(is_known_citation("options:O203"));
+        assert!(!is_known_citation("options:O006"));
     }
 }
