@@ -137,7 +137,7 @@ pub static EVIDENCE_IDS: &[&str] = &[
 ];
 
 /// The number of facts in `docs/evidence-primary.md` (cite as `primary:P01` … ).
-pub const PRIMARY_FACTS: u32 = 41;
+pub const PRIMARY_FACTS: u32 = 43;
 
 /// True when `citation` names a clause, an evidence fact or a primary fact the oracle knows:
 /// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`, `options:O203`
@@ -199,8 +199,8 @@ mod tests {
         assert!(!is_known_citation("so_keepalive#42a54-999"));
         assert!(is_known_citation("wine:K08.2003"));
         assert!(!is_known_citation("wine:K04"));
-        assert!(is_known_citation("primary:P41"));
-        assert!(!is_known_citation("primary:P42"));
+        assert!(is_known_citation("primary:P43"));
+        assert!(!is_known_citation("primary:P44"));
         assert!(is_known_citation("options:O203"));
         assert!(!is_known_citation("options:O006"));
     }
