@@ -167,29 +167,339 @@ open_code! {
 impl OptName {
     /// `TCP_KEEPIDLE`, the SDK 10.0.16299 name of `TCP_KEEPALIVE` (3).
     pub const TCP_KEEPIDLE: OptName = OptName(3);
+    pub const IP_OPTIONS: OptName = OptName(1);
+    pub const IP_HDRINCL: OptName = OptName(2);
+    pub const IP_TOS: OptName = OptName(3);
+    pub const IP_TTL: OptName = OptName(4);
+    pub const IP_MULTICAST_IF: OptName = OptName(9);
+    pub const IP_MULTICAST_TTL: OptName = OptName(10);
+    pub const IP_MULTICAST_LOOP: OptName = OptName(11);
+    pub const IP_ADD_MEMBERSHIP: OptName = OptName(12);
+    pub const IP_DROP_MEMBERSHIP: OptName = OptName(13);
+    pub const IP_DONTFRAGMENT: OptName = OptName(14);
+    pub const IP_ADD_SOURCE_MEMBERSHIP: OptName = OptName(15);
+    pub const IP_DROP_SOURCE_MEMBERSHIP: OptName = OptName(16);
+    pub const IP_BLOCK_SOURCE: OptName = OptName(17);
+    pub const IP_UNBLOCK_SOURCE: OptName = OptName(18);
+    pub const IP_PKTINFO: OptName = OptName(19);
+    pub const IP_HOPLIMIT: OptName = OptName(21);
+    pub const IP_RECVTTL: OptName = OptName(21);
+    pub const IP_RECEIVE_BROADCAST: OptName = OptName(22);
+    pub const IP_PROTECTION_LEVEL: OptName = OptName(23);
+    pub const IP_RECVIF: OptName = OptName(24);
+    pub const IP_RECVDSTADDR: OptName = OptName(25);
+    pub const IP_IFLIST: OptName = OptName(28);
+    pub const IP_ADD_IFLIST: OptName = OptName(29);
+    pub const IP_DEL_IFLIST: OptName = OptName(30);
+    pub const IP_UNICAST_IF: OptName = OptName(31);
+    pub const IP_RTHDR: OptName = OptName(32);
+    pub const IP_GET_IFLIST: OptName = OptName(33);
+    pub const IP_RECVRTHDR: OptName = OptName(38);
+    pub const IP_TCLASS: OptName = OptName(39);
+    pub const IP_RECVTCLASS: OptName = OptName(40);
+    pub const IP_RECVTOS: OptName = OptName(40);
+    pub const IP_ORIGINAL_ARRIVAL_IF: OptName = OptName(47);
+    pub const IP_ECN: OptName = OptName(50);
+    pub const IP_RECVECN: OptName = OptName(50);
+    pub const IP_PKTINFO_EX: OptName = OptName(51);
+    pub const IP_WFP_REDIRECT_RECORDS: OptName = OptName(60);
+    pub const IP_WFP_REDIRECT_CONTEXT: OptName = OptName(70);
+    pub const IP_MTU_DISCOVER: OptName = OptName(71);
+    pub const IP_MTU: OptName = OptName(73);
+    pub const IP_NRT_INTERFACE: OptName = OptName(74);
+    pub const IP_RECVERR: OptName = OptName(75);
+    pub const IP_USER_MTU: OptName = OptName(76);
+    pub const IPV6_HOPOPTS: OptName = OptName(1);
+    pub const IPV6_HDRINCL: OptName = OptName(2);
+    pub const IPV6_UNICAST_HOPS: OptName = OptName(4);
+    pub const IPV6_MULTICAST_IF: OptName = OptName(9);
+    pub const IPV6_MULTICAST_HOPS: OptName = OptName(10);
+    pub const IPV6_MULTICAST_LOOP: OptName = OptName(11);
+    pub const IPV6_ADD_MEMBERSHIP: OptName = OptName(12);
+    pub const IPV6_JOIN_GROUP: OptName = OptName(12);
+    pub const IPV6_DROP_MEMBERSHIP: OptName = OptName(13);
+    pub const IPV6_LEAVE_GROUP: OptName = OptName(13);
+    pub const IPV6_DONTFRAG: OptName = OptName(14);
+    pub const IPV6_PKTINFO: OptName = OptName(19);
+    pub const IPV6_HOPLIMIT: OptName = OptName(21);
+    pub const IPV6_PROTECTION_LEVEL: OptName = OptName(23);
+    pub const IPV6_RECVIF: OptName = OptName(24);
+    pub const IPV6_RECVDSTADDR: OptName = OptName(25);
+    pub const IPV6_CHECKSUM: OptName = OptName(26);
+    pub const IPV6_V6ONLY: OptName = OptName(27);
+    pub const IPV6_IFLIST: OptName = OptName(28);
+    pub const IPV6_ADD_IFLIST: OptName = OptName(29);
+    pub const IPV6_DEL_IFLIST: OptName = OptName(30);
+    pub const IPV6_UNICAST_IF: OptName = OptName(31);
+    pub const IPV6_RTHDR: OptName = OptName(32);
+    pub const IPV6_GET_IFLIST: OptName = OptName(33);
+    pub const IPV6_RECVRTHDR: OptName = OptName(38);
+    pub const IPV6_TCLASS: OptName = OptName(39);
+    pub const IPV6_RECVTCLASS: OptName = OptName(40);
+    pub const IPV6_ECN: OptName = OptName(50);
+    pub const IPV6_RECVECN: OptName = OptName(50);
+    pub const IPV6_PKTINFO_EX: OptName = OptName(51);
+    pub const IPV6_WFP_REDIRECT_RECORDS: OptName = OptName(60);
+    pub const IPV6_WFP_REDIRECT_CONTEXT: OptName = OptName(70);
+    pub const IPV6_MTU_DISCOVER: OptName = OptName(71);
+    pub const IPV6_MTU: OptName = OptName(72);
+    pub const IPV6_NRT_INTERFACE: OptName = OptName(74);
+    pub const IPV6_RECVERR: OptName = OptName(75);
+    pub const IPV6_USER_MTU: OptName = OptName(76);
+    pub const TCP_OFFLOAD_PREFERENCE: OptName = OptName(11);
+    pub const TCP_BSDURGENT: OptName = OptName(28672);
+    pub const UDP_NOCHECKSUM: OptName = OptName(1);
+    pub const UDP_SEND_MSG_SIZE: OptName = OptName(2);
+    pub const UDP_RECV_MAX_COALESCED_SIZE: OptName = OptName(3);
+    pub const UDP_CHECKSUM_COVERAGE: OptName = OptName(20);
+    pub const SO_BSP_STATE: OptName = OptName(4105);
+    pub const SO_GROUP_ID: OptName = OptName(8193);
+    pub const SO_GROUP_PRIORITY: OptName = OptName(8194);
+    pub const SO_PROTOCOL_INFO: OptName = OptName(8197);
+    pub const SO_PAUSE_ACCEPT: OptName = OptName(12291);
+    pub const SO_COMPARTMENT_ID: OptName = OptName(12292);
+    pub const SO_RANDOMIZE_PORT: OptName = OptName(12293);
+    pub const SO_PORT_SCALABILITY: OptName = OptName(12294);
+    pub const SO_REUSE_UNICASTPORT: OptName = OptName(12295);
+    pub const SO_REUSE_MULTICASTPORT: OptName = OptName(12296);
+    pub const SO_TIMESTAMP: OptName = OptName(12298);
+    pub const SO_TIMESTAMP_ID: OptName = OptName(12299);
+    pub const SO_ORIGINAL_DST: OptName = OptName(12303);
+    pub const SO_CONNDATA: OptName = OptName(28672);
+    pub const SO_CONNOPT: OptName = OptName(28673);
+    pub const SO_DISCDATA: OptName = OptName(28674);
+    pub const SO_DISCOPT: OptName = OptName(28675);
+    pub const SO_CONNDATALEN: OptName = OptName(28676);
+    pub const SO_CONNOPTLEN: OptName = OptName(28677);
+    pub const SO_DISCDATALEN: OptName = OptName(28678);
+    pub const SO_DISCOPTLEN: OptName = OptName(28679);
+    pub const SO_MAXDG: OptName = OptName(28681);
+    pub const SO_MAXPATHDG: OptName = OptName(28682);
 
-    /// The option's name as `level` spells it. Option numbers are per level: 0x10 is
-    /// `TCP_KEEPCNT` at `IPPROTO_TCP` and `SO_DONTROUTE` at `SOL_SOCKET`, so `Display` alone
-    /// (which prefers the `SO_` name) cannot tell them apart.
+    /// The option's name as `level` spells it (its first name there, never an alias). Option
+    /// numbers are per level: 0x10 is `TCP_KEEPCNT` at `IPPROTO_TCP` and `SO_DONTROUTE` at
+    /// `SOL_SOCKET`, so `Display` alone (which prefers the `SO_` name) cannot tell them apart.
     pub fn name_at(self, level: Level) -> Option<&'static str> {
-        let prefix = match level {
-            Level::SOL_SOCKET => "SO_",
-            Level::IPPROTO_TCP => "TCP_",
-            _ => return None,
-        };
-        Self::NAMED
+        OPTION_NAMES
             .iter()
-            .find(|(v, n, _)| *v == self && n.starts_with(prefix))
-            .map(|(_, n, _)| *n)
+            .find(|n| n.level == level && n.optname == self && n.alias_of.is_none())
+            .map(|n| n.name)
     }
 
-    /// Name lookup that also accepts aliases (`TCP_KEEPIDLE`).
+    /// Name lookup across every level, aliases included (`TCP_KEEPIDLE`). A name that two levels
+    /// define answers the first; use [`OptName::from_name_at`] where the level is known.
     pub fn from_name_or_alias(name: &str) -> Option<OptName> {
-        match name {
-            "TCP_KEEPIDLE" => Some(Self::TCP_KEEPIDLE),
-            _ => Self::from_name(name),
-        }
+        OPTION_NAMES
+            .iter()
+            .find(|n| n.name == name)
+            .map(|n| n.optname)
     }
+
+    /// Name lookup at one level, aliases included.
+    pub fn from_name_at(level: Level, name: &str) -> Option<OptName> {
+        OPTION_NAMES
+            .iter()
+            .find(|n| n.level == level && n.name == name)
+            .map(|n| n.optname)
+    }
+
+    /// The levels that define `name`, in table order (empty for a name no level defines).
+    pub fn levels_defining(name: &str) -> impl Iterator<Item = Level> + '_ {
+        OPTION_NAMES
+            .iter()
+            .filter(move |n| n.name == name)
+            .map(|n| n.level)
+    }
+
+    /// True when some name at `level` stands for this number (an option Windows defines there).
+    pub fn is_named_at(self, level: Level) -> bool {
+        OPTION_NAMES
+            .iter()
+            .any(|n| n.level == level && n.optname == self)
+    }
+}
+
+/// One option name as the Windows SDK headers define it at a level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionName {
+    pub level: Level,
+    pub name: &'static str,
+    pub optname: OptName,
+    /// For an alias (`TCP_KEEPIDLE`), the name it stands for.
+    pub alias_of: Option<&'static str>,
+}
+
+macro_rules! option_names {
+    ( $( ($level:expr, $name:literal, $value:expr, $alias:expr), )* ) => {
+        /// Every option name the Windows SDK headers (`ws2def.h`, `ws2ipdef.h`, `winsock2.h`,
+        /// `mswsock.h`) define for `SOL_SOCKET`, `IPPROTO_TCP`, `IPPROTO_UDP`, `IPPROTO_IP` and
+        /// `IPPROTO_IPV6`: the set the `windows-sys` crate 0.61.2 exposes in
+        /// `Win32::Networking::WinSock`, less the constants that name a value of an option
+        /// (`SO_SYNCHRONOUS_ALERT`, `TCP_OFFLOAD_PREFERRED`, `IP_PMTUDISC_*`, masks and
+        /// defaults). Aliases carry the name they stand for.
+        pub static OPTION_NAMES: &[OptionName] = &[
+            $( OptionName { level: $level, name: $name, optname: OptName($value), alias_of: $alias }, )*
+        ];
+    };
+}
+
+option_names! {
+    (Level::IPPROTO_IP, "IP_OPTIONS", 1, None),
+    (Level::IPPROTO_IP, "IP_HDRINCL", 2, None),
+    (Level::IPPROTO_IP, "IP_TOS", 3, None),
+    (Level::IPPROTO_IP, "IP_TTL", 4, None),
+    (Level::IPPROTO_IP, "IP_MULTICAST_IF", 9, None),
+    (Level::IPPROTO_IP, "IP_MULTICAST_TTL", 10, None),
+    (Level::IPPROTO_IP, "IP_MULTICAST_LOOP", 11, None),
+    (Level::IPPROTO_IP, "IP_ADD_MEMBERSHIP", 12, None),
+    (Level::IPPROTO_IP, "IP_DROP_MEMBERSHIP", 13, None),
+    (Level::IPPROTO_IP, "IP_DONTFRAGMENT", 14, None),
+    (Level::IPPROTO_IP, "IP_ADD_SOURCE_MEMBERSHIP", 15, None),
+    (Level::IPPROTO_IP, "IP_DROP_SOURCE_MEMBERSHIP", 16, None),
+    (Level::IPPROTO_IP, "IP_BLOCK_SOURCE", 17, None),
+    (Level::IPPROTO_IP, "IP_UNBLOCK_SOURCE", 18, None),
+    (Level::IPPROTO_IP, "IP_PKTINFO", 19, None),
+    (Level::IPPROTO_IP, "IP_HOPLIMIT", 21, Some("IP_RECVTTL")),
+    (Level::IPPROTO_IP, "IP_RECVTTL", 21, None),
+    (Level::IPPROTO_IP, "IP_RECEIVE_BROADCAST", 22, None),
+    (Level::IPPROTO_IP, "IP_PROTECTION_LEVEL", 23, None),
+    (Level::IPPROTO_IP, "IP_RECVIF", 24, None),
+    (Level::IPPROTO_IP, "IP_RECVDSTADDR", 25, None),
+    (Level::IPPROTO_IP, "IP_IFLIST", 28, None),
+    (Level::IPPROTO_IP, "IP_ADD_IFLIST", 29, None),
+    (Level::IPPROTO_IP, "IP_DEL_IFLIST", 30, None),
+    (Level::IPPROTO_IP, "IP_UNICAST_IF", 31, None),
+    (Level::IPPROTO_IP, "IP_RTHDR", 32, None),
+    (Level::IPPROTO_IP, "IP_GET_IFLIST", 33, None),
+    (Level::IPPROTO_IP, "IP_RECVRTHDR", 38, None),
+    (Level::IPPROTO_IP, "IP_TCLASS", 39, None),
+    (Level::IPPROTO_IP, "IP_RECVTCLASS", 40, Some("IP_RECVTOS")),
+    (Level::IPPROTO_IP, "IP_RECVTOS", 40, None),
+    (Level::IPPROTO_IP, "IP_ORIGINAL_ARRIVAL_IF", 47, None),
+    (Level::IPPROTO_IP, "IP_ECN", 50, None),
+    (Level::IPPROTO_IP, "IP_RECVECN", 50, Some("IP_ECN")),
+    (Level::IPPROTO_IP, "IP_PKTINFO_EX", 51, None),
+    (Level::IPPROTO_IP, "IP_WFP_REDIRECT_RECORDS", 60, None),
+    (Level::IPPROTO_IP, "IP_WFP_REDIRECT_CONTEXT", 70, None),
+    (Level::IPPROTO_IP, "IP_MTU_DISCOVER", 71, None),
+    (Level::IPPROTO_IP, "IP_MTU", 73, None),
+    (Level::IPPROTO_IP, "IP_NRT_INTERFACE", 74, None),
+    (Level::IPPROTO_IP, "IP_RECVERR", 75, None),
+    (Level::IPPROTO_IP, "IP_USER_MTU", 76, None),
+    (Level::IPPROTO_IPV6, "IPV6_HOPOPTS", 1, None),
+    (Level::IPPROTO_IPV6, "IPV6_HDRINCL", 2, None),
+    (Level::IPPROTO_IPV6, "IPV6_UNICAST_HOPS", 4, None),
+    (Level::IPPROTO_IPV6, "IPV6_MULTICAST_IF", 9, None),
+    (Level::IPPROTO_IPV6, "IPV6_MULTICAST_HOPS", 10, None),
+    (Level::IPPROTO_IPV6, "IPV6_MULTICAST_LOOP", 11, None),
+    (Level::IPPROTO_IPV6, "IPV6_ADD_MEMBERSHIP", 12, None),
+    (Level::IPPROTO_IPV6, "IPV6_JOIN_GROUP", 12, Some("IPV6_ADD_MEMBERSHIP")),
+    (Level::IPPROTO_IPV6, "IPV6_DROP_MEMBERSHIP", 13, None),
+    (Level::IPPROTO_IPV6, "IPV6_LEAVE_GROUP", 13, Some("IPV6_DROP_MEMBERSHIP")),
+    (Level::IPPROTO_IPV6, "IPV6_DONTFRAG", 14, None),
+    (Level::IPPROTO_IPV6, "IPV6_PKTINFO", 19, None),
+    (Level::IPPROTO_IPV6, "IPV6_HOPLIMIT", 21, None),
+    (Level::IPPROTO_IPV6, "IPV6_PROTECTION_LEVEL", 23, None),
+    (Level::IPPROTO_IPV6, "IPV6_RECVIF", 24, None),
+    (Level::IPPROTO_IPV6, "IPV6_RECVDSTADDR", 25, None),
+    (Level::IPPROTO_IPV6, "IPV6_CHECKSUM", 26, None),
+    (Level::IPPROTO_IPV6, "IPV6_V6ONLY", 27, None),
+    (Level::IPPROTO_IPV6, "IPV6_IFLIST", 28, None),
+    (Level::IPPROTO_IPV6, "IPV6_ADD_IFLIST", 29, None),
+    (Level::IPPROTO_IPV6, "IPV6_DEL_IFLIST", 30, None),
+    (Level::IPPROTO_IPV6, "IPV6_UNICAST_IF", 31, None),
+    (Level::IPPROTO_IPV6, "IPV6_RTHDR", 32, None),
+    (Level::IPPROTO_IPV6, "IPV6_GET_IFLIST", 33, None),
+    (Level::IPPROTO_IPV6, "IPV6_RECVRTHDR", 38, None),
+    (Level::IPPROTO_IPV6, "IPV6_TCLASS", 39, None),
+    (Level::IPPROTO_IPV6, "IPV6_RECVTCLASS", 40, None),
+    (Level::IPPROTO_IPV6, "IPV6_ECN", 50, None),
+    (Level::IPPROTO_IPV6, "IPV6_RECVECN", 50, Some("IPV6_ECN")),
+    (Level::IPPROTO_IPV6, "IPV6_PKTINFO_EX", 51, None),
+    (Level::IPPROTO_IPV6, "IPV6_WFP_REDIRECT_RECORDS", 60, None),
+    (Level::IPPROTO_IPV6, "IPV6_WFP_REDIRECT_CONTEXT", 70, None),
+    (Level::IPPROTO_IPV6, "IPV6_MTU_DISCOVER", 71, None),
+    (Level::IPPROTO_IPV6, "IPV6_MTU", 72, None),
+    (Level::IPPROTO_IPV6, "IPV6_NRT_INTERFACE", 74, None),
+    (Level::IPPROTO_IPV6, "IPV6_RECVERR", 75, None),
+    (Level::IPPROTO_IPV6, "IPV6_USER_MTU", 76, None),
+    (Level::IPPROTO_TCP, "TCP_NODELAY", 1, None),
+    (Level::IPPROTO_TCP, "TCP_EXPEDITED_1122", 2, None),
+    (Level::IPPROTO_TCP, "TCP_KEEPALIVE", 3, None),
+    (Level::IPPROTO_TCP, "TCP_KEEPIDLE", 3, Some("TCP_KEEPALIVE")),
+    (Level::IPPROTO_TCP, "TCP_MAXSEG", 4, None),
+    (Level::IPPROTO_TCP, "TCP_MAXRT", 5, None),
+    (Level::IPPROTO_TCP, "TCP_STDURG", 6, None),
+    (Level::IPPROTO_TCP, "TCP_NOURG", 7, None),
+    (Level::IPPROTO_TCP, "TCP_ATMARK", 8, None),
+    (Level::IPPROTO_TCP, "TCP_NOSYNRETRIES", 9, None),
+    (Level::IPPROTO_TCP, "TCP_TIMESTAMPS", 10, None),
+    (Level::IPPROTO_TCP, "TCP_OFFLOAD_PREFERENCE", 11, None),
+    (Level::IPPROTO_TCP, "TCP_CONGESTION_ALGORITHM", 12, None),
+    (Level::IPPROTO_TCP, "TCP_DELAY_FIN_ACK", 13, None),
+    (Level::IPPROTO_TCP, "TCP_MAXRTMS", 14, None),
+    (Level::IPPROTO_TCP, "TCP_FASTOPEN", 15, None),
+    (Level::IPPROTO_TCP, "TCP_KEEPCNT", 16, None),
+    (Level::IPPROTO_TCP, "TCP_KEEPINTVL", 17, None),
+    (Level::IPPROTO_TCP, "TCP_FAIL_CONNECT_ON_ICMP_ERROR", 18, None),
+    (Level::IPPROTO_TCP, "TCP_ICMP_ERROR_INFO", 19, None),
+    (Level::IPPROTO_TCP, "TCP_BSDURGENT", 28672, None),
+    (Level::IPPROTO_UDP, "UDP_NOCHECKSUM", 1, None),
+    (Level::IPPROTO_UDP, "UDP_SEND_MSG_SIZE", 2, None),
+    (Level::IPPROTO_UDP, "UDP_RECV_MAX_COALESCED_SIZE", 3, None),
+    (Level::IPPROTO_UDP, "UDP_CHECKSUM_COVERAGE", 20, None),
+    (Level::SOL_SOCKET, "SO_DONTLINGER", -129, None),
+    (Level::SOL_SOCKET, "SO_EXCLUSIVEADDRUSE", -5, None),
+    (Level::SOL_SOCKET, "SO_DEBUG", 1, None),
+    (Level::SOL_SOCKET, "SO_ACCEPTCONN", 2, None),
+    (Level::SOL_SOCKET, "SO_REUSEADDR", 4, None),
+    (Level::SOL_SOCKET, "SO_KEEPALIVE", 8, None),
+    (Level::SOL_SOCKET, "SO_DONTROUTE", 16, None),
+    (Level::SOL_SOCKET, "SO_BROADCAST", 32, None),
+    (Level::SOL_SOCKET, "SO_USELOOPBACK", 64, None),
+    (Level::SOL_SOCKET, "SO_LINGER", 128, None),
+    (Level::SOL_SOCKET, "SO_OOBINLINE", 256, None),
+    (Level::SOL_SOCKET, "SO_SNDBUF", 4097, None),
+    (Level::SOL_SOCKET, "SO_RCVBUF", 4098, None),
+    (Level::SOL_SOCKET, "SO_SNDLOWAT", 4099, None),
+    (Level::SOL_SOCKET, "SO_RCVLOWAT", 4100, None),
+    (Level::SOL_SOCKET, "SO_SNDTIMEO", 4101, None),
+    (Level::SOL_SOCKET, "SO_RCVTIMEO", 4102, None),
+    (Level::SOL_SOCKET, "SO_ERROR", 4103, None),
+    (Level::SOL_SOCKET, "SO_TYPE", 4104, None),
+    (Level::SOL_SOCKET, "SO_BSP_STATE", 4105, None),
+    (Level::SOL_SOCKET, "SO_GROUP_ID", 8193, None),
+    (Level::SOL_SOCKET, "SO_GROUP_PRIORITY", 8194, None),
+    (Level::SOL_SOCKET, "SO_MAX_MSG_SIZE", 8195, None),
+    (Level::SOL_SOCKET, "SO_PROTOCOL_INFOA", 8196, None),
+    (Level::SOL_SOCKET, "SO_PROTOCOL_INFO", 8197, Some("SO_PROTOCOL_INFOW")),
+    (Level::SOL_SOCKET, "SO_PROTOCOL_INFOW", 8197, None),
+    (Level::SOL_SOCKET, "SO_CONDITIONAL_ACCEPT", 12290, None),
+    (Level::SOL_SOCKET, "SO_PAUSE_ACCEPT", 12291, None),
+    (Level::SOL_SOCKET, "SO_COMPARTMENT_ID", 12292, None),
+    (Level::SOL_SOCKET, "SO_RANDOMIZE_PORT", 12293, None),
+    (Level::SOL_SOCKET, "SO_PORT_SCALABILITY", 12294, None),
+    (Level::SOL_SOCKET, "SO_REUSE_UNICASTPORT", 12295, None),
+    (Level::SOL_SOCKET, "SO_REUSE_MULTICASTPORT", 12296, None),
+    (Level::SOL_SOCKET, "SO_TIMESTAMP", 12298, None),
+    (Level::SOL_SOCKET, "SO_TIMESTAMP_ID", 12299, None),
+    (Level::SOL_SOCKET, "SO_ORIGINAL_DST", 12303, None),
+    (Level::SOL_SOCKET, "SO_CONNDATA", 28672, None),
+    (Level::SOL_SOCKET, "SO_CONNOPT", 28673, None),
+    (Level::SOL_SOCKET, "SO_DISCDATA", 28674, None),
+    (Level::SOL_SOCKET, "SO_DISCOPT", 28675, None),
+    (Level::SOL_SOCKET, "SO_CONNDATALEN", 28676, None),
+    (Level::SOL_SOCKET, "SO_CONNOPTLEN", 28677, None),
+    (Level::SOL_SOCKET, "SO_DISCDATALEN", 28678, None),
+    (Level::SOL_SOCKET, "SO_DISCOPTLEN", 28679, None),
+    (Level::SOL_SOCKET, "SO_OPENTYPE", 28680, None),
+    (Level::SOL_SOCKET, "SO_MAXDG", 28681, None),
+    (Level::SOL_SOCKET, "SO_MAXPATHDG", 28682, None),
+    (Level::SOL_SOCKET, "SO_UPDATE_ACCEPT_CONTEXT", 28683, None),
+    (Level::SOL_SOCKET, "SO_CONNECT_TIME", 28684, None),
+    (Level::SOL_SOCKET, "SO_UPDATE_CONNECT_CONTEXT", 28688, None),
+    // Wine's validity table (test_sockopt_validity) also asks for it at the IPv6 level.
+    (Level::IPPROTO_IPV6, "IP_ORIGINAL_ARRIVAL_IF", 47, None),
 }
 
 open_code! {

@@ -9,12 +9,12 @@
 //! never written. An overlapped call that succeeds queues a completion `{0, 0 bytes}`
 //! (wine:S07, S09).
 
+use crate::abi::{InBuf, IntPtr, OutBuf};
 use crate::codes::{IoctlCode, SocketType, WsaError};
 use crate::outcome::{IoCompletion, Outcome, Reason, Written};
 use crate::provenance::{Fidelity, Rule};
 use crate::rules;
 use crate::socket::{Socket, SocketHandle, SocketState};
-use crate::sockopt::{InBuf, IntPtr, OutBuf};
 use crate::stack::{Decision, Stack, Verdict};
 use crate::version::threshold;
 

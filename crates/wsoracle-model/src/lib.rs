@@ -26,6 +26,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod abi;
+pub mod catalog;
 pub mod codes;
 pub mod facts;
 pub mod ioctl;
@@ -38,13 +40,13 @@ pub mod socket;
 pub mod sockopt;
 pub mod spec;
 pub mod stack;
-mod tcpopt;
 #[cfg(test)]
 mod testutil;
 pub mod time;
 pub mod timeline;
 pub mod version;
 
+pub use abi::{InBuf, IntPtr, OutBuf};
 pub use codes::{
     AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType, WsaError, SOCKET_ERROR,
 };
@@ -53,7 +55,6 @@ pub use outcome::{Answer, Completed, IoCompletion, Misuse, Outcome, Reason, Ret,
 pub use provenance::{Basis, Fidelity, Rule, Source};
 pub use registry::{Registry, RegistryValue};
 pub use socket::{Peer, Socket, SocketHandle, SocketState};
-pub use sockopt::{InBuf, IntPtr, OutBuf};
 pub use stack::{Config, Stack};
 pub use time::{Duration, Instant};
 pub use timeline::{KeepAliveState, KeepAliveStatus};

@@ -93,6 +93,11 @@ pub enum Source {
     Assumption(&'static str),
     /// A convention of the scenario contract: `convention:timeline`.
     Convention(&'static str),
+    /// A socket-option case observed on real Windows, `docs/evidence-options.md`: `options:O203`.
+    Options(&'static str),
+    /// A public issue where users report what Windows did (`report:tokio-rs/mio#1120`), listed in
+    /// `docs/evidence-options.md`, "What users hit".
+    Report(&'static str),
 }
 
 impl fmt::Display for Source {
@@ -104,6 +109,8 @@ impl fmt::Display for Source {
             Source::Doc(id) => write!(f, "doc:{id}"),
             Source::Assumption(id) => write!(f, "assumption:{id}"),
             Source::Convention(id) => write!(f, "convention:{id}"),
+            Source::Options(id) => write!(f, "options:{id}"),
+            Source::Report(id) => write!(f, "report:{id}"),
         }
     }
 }
@@ -145,3 +152,14 @@ impl fmt::Display for Rule {
         f.write_str("]")
     }
 }
+
+/// Declares each rule as a `pub static` and lists them all in `ALL`.
+macro_rules! rules {
+    ( $( $name:ident = $id:literal, $basis:expr, $summary:literal, [ $($src:expr),* $(,)? ]; )* ) => {
+        $( pub static $name: $crate::provenance::Rule = $crate::provenance::Rule { id: $id, basis: $basis, summary: $summary, sources: &[ $($src),* ] }; )*
+        /// Every rule, in declaration order.
+        #[allow(dead_code)]
+        pub static ALL: &[&$crate::provenance::Rule] = &[ $( &$name, )* ];
+    };
+}
+pub(crate) use rules;

@@ -1,21 +1,12 @@
 //! Every rule of the model, in one table. An outcome names exactly one of these; `ALL` lets the
 //! docs and the coverage tests check that every normative clause is cited by some rule.
 
-use crate::provenance::{Basis, Rule, Source};
+use crate::provenance::{rules, Basis, Source};
 
 use Basis::*;
 use Source::{
     Assumption as A, Clause as C, Convention as Conv, Doc as D, Evidence as E, Primary as P,
 };
-
-/// Declares each rule as a `pub static` and lists them all in `ALL`.
-macro_rules! rules {
-    ( $( $name:ident = $id:literal, $basis:expr, $summary:literal, [ $($src:expr),* $(,)? ]; )* ) => {
-        $( pub static $name: Rule = Rule { id: $id, basis: $basis, summary: $summary, sources: &[ $($src),* ] }; )*
-        /// Every rule, in declaration order.
-        pub static ALL: &[&Rule] = &[ $( &$name, )* ];
-    };
-}
 
 rules! {
     // ---- Process: WSAStartup / WSACleanup -------------------------------------------------

@@ -20,6 +20,7 @@ use crate::provenance::{Fidelity, Rule};
 use crate::registry::Registry;
 use crate::rules;
 use crate::socket::{Peer, Socket, SocketHandle, SocketState};
+use crate::sockopt::store::OptionValues;
 use crate::time::Instant;
 use crate::version::{threshold, WindowsVersion};
 
@@ -29,6 +30,15 @@ pub struct Config {
     pub version: WindowsVersion,
     pub registry: Registry,
     pub fidelity: Fidelity,
+    /// The process runs elevated (as an administrator). What needs the rights (a raw socket; on
+    /// Windows XP and earlier SO_EXCLUSIVEADDRUSE) answers as Windows answers a standard user
+    /// otherwise. Default: a standard user.
+    pub elevated: bool,
+    /// Decide every setsockopt and getsockopt under the other fidelity too, so that
+    /// `Outcome.other` says where the two disagree (traces and reports need it). Default: on.
+    /// Off, `Outcome.other` is always `None` and a call costs one decision (assumption-free:
+    /// the chosen fidelity's answer is the same either way).
+    pub decide_other_fidelity: bool,
 }
 
 impl Config {
@@ -37,7 +47,21 @@ impl Config {
             version,
             registry: Registry::default(),
             fidelity: Fidelity::Observed,
+            elevated: false,
+            decide_other_fidelity: true,
         }
+    }
+
+    /// Whether to decide the other fidelity too (`Outcome.other`); see the field.
+    pub fn with_other_fidelity(self, decide_other_fidelity: bool) -> Self {
+        Config {
+            decide_other_fidelity,
+            ..self
+        }
+    }
+
+    pub fn with_elevated(self, elevated: bool) -> Self {
+        Config { elevated, ..self }
     }
 
     pub fn with_registry(self, registry: Registry) -> Self {
@@ -117,6 +141,8 @@ impl<A> Decision<A> {
 struct Slot {
     generation: u32,
     socket: Option<Socket>,
+    /// The socket's option values, outside the hot record (sockopt/store.rs).
+    options: OptionValues,
 }
 
 /// One process's Winsock state under a fixed [`Config`].
@@ -129,6 +155,8 @@ pub struct Stack {
     network_down: bool,
     blocking_call: bool,
     now: Instant,
+    /// The thread's SO_OPENTYPE (the model's process has one thread).
+    open_type: u32,
 }
 
 impl Stack {
@@ -141,6 +169,7 @@ impl Stack {
             network_down: false,
             blocking_call: false,
             now: Instant::ZERO,
+            open_type: 0,
         }
     }
 
@@ -220,6 +249,37 @@ impl Stack {
         slot.socket.as_ref().map(|sock| (i, sock))
     }
 
+    /// The socket in slot `i`, if the slot holds one.
+    #[allow(dead_code)] // kept for hooks that hold a slot index only
+    pub(crate) fn lookup_slot(&self, i: usize) -> Option<(usize, &Socket)> {
+        self.slots.get(i)?.socket.as_ref().map(|sock| (i, sock))
+    }
+
+    /// The option values of the socket in slot `i`.
+    pub(crate) fn option_values(&self, i: usize) -> Option<&OptionValues> {
+        let slot = self.slots.get(i)?;
+        slot.socket.as_ref().map(|_| &slot.options)
+    }
+
+    pub(crate) fn option_values_mut(&mut self, i: usize) -> Option<&mut OptionValues> {
+        let slot = self.slots.get_mut(i)?;
+        slot.socket.as_ref()?;
+        Some(&mut slot.options)
+    }
+
+    /// The option values of the socket a handle names (for tests, docs and exploration).
+    pub fn socket_options(&self, s: SocketHandle) -> Option<&OptionValues> {
+        self.lookup(s).and_then(|(i, _)| self.option_values(i))
+    }
+
+    pub(crate) fn open_type(&self) -> u32 {
+        self.open_type
+    }
+
+    pub(crate) fn set_open_type(&mut self, v: u32) {
+        self.open_type = v;
+    }
+
     pub(crate) fn socket_mut(&mut self, i: usize) -> Option<&mut Socket> {
         self.slots.get_mut(i).and_then(|s| s.socket.as_mut())
     }
@@ -234,6 +294,7 @@ impl Stack {
         if state == SocketState::Closed {
             // assumption:A17: the generation keeps a closed handle from naming a new socket.
             slot.socket = None;
+            slot.options = OptionValues::EMPTY;
             slot.generation = slot.generation.wrapping_add(1);
             return;
         }
@@ -242,6 +303,8 @@ impl Stack {
                 // convention:timeline: the idle period starts at connection establishment.
                 sock.idle_since = now;
                 sock.probes_sent = 0;
+                // options:O363: SO_CONNECT_TIME counts from here.
+                slot.options.connected_at = Some(now);
             }
             sock.state = state;
         }
@@ -251,11 +314,13 @@ impl Stack {
         if let Some(i) = self.slots.iter().position(|s| s.socket.is_none()) {
             let slot = &mut self.slots[i];
             slot.socket = Some(socket);
+            slot.options = OptionValues::EMPTY;
             return SocketHandle::issued(i as u32, slot.generation);
         }
         self.slots.push(Slot {
             generation: 0,
             socket: Some(socket),
+            options: OptionValues::EMPTY,
         });
         SocketHandle::issued((self.slots.len() - 1) as u32, 0)
     }
@@ -299,6 +364,33 @@ impl Stack {
     /// Calls that do not set the last error (not modelled) leave it alone.
     pub(crate) fn conclude<A>(&mut self, chosen: &Decision<A>, other: &Decision<A>) -> Outcome {
         self.conclude_with(chosen, other, true)
+    }
+
+    /// [`Stack::conclude`] when the other fidelity may not have been decided (`None`: the
+    /// outcome carries no `other`).
+    pub(crate) fn conclude_maybe<A>(
+        &mut self,
+        chosen: &Decision<A>,
+        other: Option<&Decision<A>>,
+    ) -> Outcome {
+        match other {
+            Some(other) => self.conclude_with(chosen, other, true),
+            None => {
+                let answer = chosen.answer();
+                if let Some(e) = answer.error {
+                    self.last_error = e;
+                }
+                Outcome {
+                    ret: answer.ret,
+                    error: answer.error,
+                    written: answer.written,
+                    rule: answer.rule,
+                    fidelity: self.config.fidelity,
+                    other: None,
+                    completion: None,
+                }
+            }
+        }
     }
 
     fn conclude_with<A>(
@@ -441,7 +533,7 @@ impl Stack {
     /// `closesocket(s)`.
     pub fn closesocket(&mut self, s: SocketHandle) -> Outcome {
         let d = match self.checks_and_lookup::<usize>(s) {
-            Ok((i, _)) => Decision::ok(i, &rules::CLOSESOCKET),
+            Ok((i, _)) => Decision::ok(i, self.close_rule(i)),
             Err(d) => d,
         };
         let outcome = self.conclude_same(&d);
@@ -535,6 +627,7 @@ impl Stack {
                 // SO_KEEPALIVE (primary:P17); the per-connection fields are reset below.
                 let h = self.insert(Socket::inheriting(&listener));
                 if let Some(j) = self.find(h) {
+                    self.inherit_options(i, j);
                     self.set_state(j, SocketState::Connected);
                 }
                 outcome.ret = Ret::Socket(h);

@@ -460,10 +460,10 @@ impl Stack {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::abi::{InBuf, IntPtr, OutBuf};
     use crate::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType};
     use crate::ioctl::{tcp_keepalive_bytes, WsaIoctlArgs};
     use crate::registry::{Registry, RegistryValue};
-    use crate::sockopt::{InBuf, IntPtr, OutBuf};
     use crate::stack::Config;
     use crate::version::{threshold, WindowsVersion, PRESETS};
 

@@ -194,6 +194,20 @@ pub mod threshold {
     /// by inference: assumption A01).
     pub const VISTA: WindowsVersion = WindowsVersion::new(6, 0, 0);
 
+    /// Windows XP: the first version of several options in the option pages' tables (doc:D-SOL,
+    /// doc:D-IP), and the last of the pre-Server 2003 address-reuse rules (doc:D-REUSE).
+    pub const WINXP: WindowsVersion = WindowsVersion::new(5, 1, 0);
+
+    /// Windows 7 / Server 2008 R2: SO_PORT_SCALABILITY (doc:D-SOL).
+    pub const WIN7: WindowsVersion = WindowsVersion::new(6, 1, 0);
+
+    /// Windows 10: SO_REUSE_UNICASTPORT, SO_REUSE_MULTICASTPORT (doc:D-SOL), TCP_MAXSEG
+    /// (doc:D-GET), and the larger default socket buffers users report (esnet/iperf#658).
+    pub const WIN10: WindowsVersion = WindowsVersion::new(10, 0, 0);
+
+    /// Windows 10 1607: TCP_FASTOPEN (doc:D-TCP).
+    pub const WIN10_1607: WindowsVersion = WindowsVersion::new(10, 0, 14393);
+
     /// Windows 10 1703: `TCP_KEEPCNT` (wine:T07; the IPPROTO_TCP page's support table).
     pub const WIN10_1703: WindowsVersion = WindowsVersion::new(10, 0, 15063);
 

@@ -118,6 +118,31 @@ fn the_hot_calls_do_not_allocate() {
                 OutBuf::Bytes(&mut buf),
                 IntPtr::Value(&mut optlen),
             );
+            // The option table's generic path and its hooks (sockopt/table.rs).
+            for (level, optname) in [
+                (Level::SOL_SOCKET, OptName::SO_LINGER),
+                (Level::SOL_SOCKET, OptName::SO_DONTLINGER),
+                (Level::SOL_SOCKET, OptName::SO_RCVBUF),
+                (Level::SOL_SOCKET, OptName::SO_RCVTIMEO),
+                (Level::SOL_SOCKET, OptName::SO_REUSEADDR),
+                (Level::SOL_SOCKET, OptName::SO_EXCLUSIVEADDRUSE),
+                (Level::SOL_SOCKET, OptName::SO_CONNECT_TIME),
+                (Level::SOL_SOCKET, OptName::SO_TYPE),
+                (Level::SOL_SOCKET, OptName::SO_OPENTYPE),
+                (Level::SOL_SOCKET, OptName(0x7777)),
+                (Level::IPPROTO_TCP, OptName::TCP_NODELAY),
+                (Level::IPPROTO_TCP, OptName::TCP_FASTOPEN),
+            ] {
+                stack.setsockopt(s, level, optname, InBuf::Bytes(&[1, 0, 0, 0]), 4);
+                optlen = 4;
+                stack.getsockopt(
+                    s,
+                    level,
+                    optname,
+                    OutBuf::Bytes(&mut buf),
+                    IntPtr::Value(&mut optlen),
+                );
+            }
             stack.wsa_ioctl(WsaIoctlArgs {
                 s,
                 code: IoctlCode::SIO_KEEPALIVE_VALS,

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType};
+use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, Protocol, SocketType};
 
 use crate::values::{
     present, Buffer, Constant, DurationArg, ErrorSet, HexPattern, Int, IntPtrArg, Nullable,
-    RetExpect, SockRef,
+    OptNameArg, RetExpect, SockRef,
 };
 
 /// A scenario file (format version 1).
@@ -38,7 +38,19 @@ pub struct ScenarioFile {
     /// REG_DWORD values under Tcpip\Parameters; absent = not set.
     #[serde(default)]
     pub registry: Option<RegistryFile>,
+    /// The process's rights: `{elevated: true}` runs it as an administrator (default: a
+    /// standard user).
+    #[serde(default)]
+    pub process: Option<ProcessFile>,
     pub steps: Vec<StepFile>,
+}
+
+/// `process: {elevated: true|false}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessFile {
+    #[serde(default)]
+    pub elevated: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -210,7 +222,7 @@ pub struct ConnectArgs {
 pub struct SockoptArgs {
     pub s: SockRef,
     pub level: Constant<Level>,
-    pub optname: Constant<OptName>,
+    pub optname: OptNameArg,
     /// Hex bytes, null, {dword: N}, {pointer: N} (getsockopt: the buffer's initial contents).
     #[serde(default, deserialize_with = "present")]
     pub optval: Option<Buffer>,

@@ -210,6 +210,9 @@ pub fn side_by_side(scenario: &Scenario, runs: &[ProfileRun]) -> String {
     let fidelity = runs.first().map_or(scenario.fidelity, |r| r.fidelity);
     let _ = writeln!(out, "fidelity: {fidelity}");
     let _ = writeln!(out, "registry: {}", registry_line(scenario));
+    if scenario.elevated {
+        let _ = writeln!(out, "process: elevated (an administrator)");
+    }
     let labels: Vec<String> = runs.iter().map(|r| r.version.label()).collect();
     let _ = writeln!(out, "profiles: {}", labels.join(" "));
     for step in &scenario.steps {

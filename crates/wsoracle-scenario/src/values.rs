@@ -94,8 +94,11 @@ impl Vocabulary for OptName {
         int_bits(n).map(OptName)
     }
     fn names() -> Vec<&'static str> {
-        let mut names: Vec<_> = OptName::NAMED.iter().map(|(_, n, _)| *n).collect();
-        names.push("TCP_KEEPIDLE");
+        let mut names: Vec<_> = wsoracle_model::codes::OPTION_NAMES
+            .iter()
+            .map(|n| n.name)
+            .collect();
+        names.dedup();
         names
     }
 }
@@ -245,6 +248,88 @@ impl<T> JsonSchema for Constant<T> {
     }
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
         <NameOrInt as JsonSchema>::json_schema(gen)
+    }
+}
+
+/// An `optname` as written: its number, and the name it was written with, if any. Names resolve
+/// per level once the step's level is known ([`OptNameArg::at_level`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptNameArg {
+    pub value: OptName,
+    pub name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for OptNameArg {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = OptNameArg;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an optname name or an integer (decimal or 0x hex)")
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<OptNameArg, E> {
+                <OptName as Vocabulary>::from_int(n)
+                    .map(|value| OptNameArg { value, name: None })
+                    .ok_or_else(|| E::custom(format!("{n} does not fit a 32-bit optname")))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<OptNameArg, E> {
+                self.visit_i64(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<OptNameArg, E> {
+                if let Some(n) = parse_int(s) {
+                    return self.visit_i64(n);
+                }
+                <OptName as Vocabulary>::from_name(s)
+                    .map(|value| OptNameArg {
+                        value,
+                        name: Some(s.to_string()),
+                    })
+                    .ok_or_else(|| E::custom(unknown_name_message::<OptName>(s)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for OptNameArg {
+    fn schema_name() -> String {
+        "OptName".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        <NameOrInt as JsonSchema>::json_schema(gen)
+    }
+}
+
+impl OptNameArg {
+    /// The number this optname stands for at `level`. An integer is never checked. A name must be
+    /// defined at a named level; at a level that is not one of the five names (a bad level) a
+    /// name defined at one level stands for its number there, and a name two levels define must
+    /// be written as an integer.
+    pub fn at_level(&self, level: Level) -> Result<OptName, String> {
+        let Some(name) = &self.name else {
+            return Ok(self.value);
+        };
+        let named_level = Level::NAMED.iter().any(|(l, _, _)| *l == level);
+        if named_level {
+            if let Some(v) = OptName::from_name_at(level, name) {
+                return Ok(v);
+            }
+            let levels: Vec<String> = OptName::levels_defining(name)
+                .map(|l| l.to_string())
+                .collect();
+            return Err(format!(
+                "`{name}` is an {} option; this step's level is {level}: write level: {} (or the option's number)",
+                levels.join(" and "),
+                levels.first().map_or("?", |s| s.as_str())
+            ));
+        }
+        let mut defining = OptName::levels_defining(name);
+        match (defining.next(), defining.next()) {
+            (Some(_), Some(_)) => Err(format!(
+                "`{name}` is an option of more than one level, and level {level} names none of them: write the option's number instead of its name"
+            )),
+            _ => Ok(self.value),
+        }
     }
 }
 
@@ -598,6 +683,41 @@ struct TcpKeepaliveFields {
     keepaliveinterval: Int<u32>,
 }
 
+/// `{linger: {l_onoff, l_linger}}`: a `struct linger`, two little-endian `u_short`s.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct LingerFields {
+    l_onoff: Int<u16>,
+    l_linger: Int<u16>,
+}
+
+/// `{ip_mreq: {imr_multiaddr, imr_interface}}`: two IPv4 addresses in network byte order.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct IpMreqFields {
+    imr_multiaddr: String,
+    imr_interface: String,
+}
+
+/// `{ipv6_mreq: {ipv6mr_multiaddr, ipv6mr_interface}}`: an IPv6 address in network byte order
+/// and a little-endian interface index (20 bytes).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Ipv6MreqFields {
+    ipv6mr_multiaddr: String,
+    ipv6mr_interface: Int<u32>,
+}
+
+fn ipv4_bytes<E: de::Error>(field: &str, text: &str) -> Result<[u8; 4], E> {
+    text.parse::<std::net::Ipv4Addr>()
+        .map(|a| a.octets())
+        .map_err(|_| {
+            E::custom(format!(
+                "{field}: `{text}` is not an IPv4 address (write A.B.C.D)"
+            ))
+        })
+}
+
 impl<'de> Deserialize<'de> for Buffer {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -630,7 +750,15 @@ impl<'de> Deserialize<'de> for Buffer {
                 )))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buffer, A::Error> {
-                const FORMS: &[&str] = &["dword", "bytes", "tcp_keepalive", "pointer"];
+                const FORMS: &[&str] = &[
+                    "dword",
+                    "bytes",
+                    "tcp_keepalive",
+                    "linger",
+                    "ip_mreq",
+                    "ipv6_mreq",
+                    "pointer",
+                ];
                 let Some(key) = map.next_key::<String>()? else {
                     return Err(de::Error::custom(
                         "an empty map is not a buffer: write {dword: N}, {bytes: N}, {tcp_keepalive: {...}} or {pointer: N}",
@@ -661,13 +789,41 @@ impl<'de> Deserialize<'de> for Buffer {
                         }
                         Buffer::Bytes(b)
                     }
+                    "linger" => {
+                        let f = map.next_value::<LingerFields>()?;
+                        let mut b = f.l_onoff.0.to_le_bytes().to_vec();
+                        b.extend_from_slice(&f.l_linger.0.to_le_bytes());
+                        Buffer::Bytes(b)
+                    }
+                    "ip_mreq" => {
+                        let f = map.next_value::<IpMreqFields>()?;
+                        let mut b =
+                            ipv4_bytes::<A::Error>("imr_multiaddr", &f.imr_multiaddr)?.to_vec();
+                        b.extend_from_slice(&ipv4_bytes::<A::Error>(
+                            "imr_interface",
+                            &f.imr_interface,
+                        )?);
+                        Buffer::Bytes(b)
+                    }
+                    "ipv6_mreq" => {
+                        let f = map.next_value::<Ipv6MreqFields>()?;
+                        let addr = f.ipv6mr_multiaddr.parse::<std::net::Ipv6Addr>().map_err(|_| {
+                            de::Error::custom(format!(
+                                "ipv6mr_multiaddr: `{}` is not an IPv6 address (write ff02::1 or the like)",
+                                f.ipv6mr_multiaddr
+                            ))
+                        })?;
+                        let mut b = addr.octets().to_vec();
+                        b.extend_from_slice(&f.ipv6mr_interface.0.to_le_bytes());
+                        Buffer::Bytes(b)
+                    }
                     "pointer" => Buffer::Pointer(next_pointer(&mut map)?),
                     other => {
                         let hint = closest(other, FORMS.iter().copied())
                             .map(|c| format!("did you mean `{c}`? "))
                             .unwrap_or_default();
                         return Err(de::Error::custom(format!(
-                            "unknown buffer form `{other}`: {hint}write {{dword: N}}, {{bytes: N}}, {{tcp_keepalive: {{onoff, keepalivetime, keepaliveinterval}}}} or {{pointer: N}} (an integer passed as the pointer)"
+                            "unknown buffer form `{other}`: {hint}write {{dword: N}}, {{bytes: N}}, {{tcp_keepalive: {{onoff, keepalivetime, keepaliveinterval}}}}, {{linger: {{l_onoff, l_linger}}}}, {{ip_mreq: {{imr_multiaddr, imr_interface}}}}, {{ipv6_mreq: {{ipv6mr_multiaddr, ipv6mr_interface}}}} or {{pointer: N}} (an integer passed as the pointer)"
                         )));
                     }
                 };
@@ -699,6 +855,15 @@ enum BufferSchema {
     },
     TcpKeepalive {
         tcp_keepalive: TcpKeepaliveFields,
+    },
+    Linger {
+        linger: LingerFields,
+    },
+    IpMreq {
+        ip_mreq: IpMreqFields,
+    },
+    Ipv6Mreq {
+        ipv6_mreq: Ipv6MreqFields,
     },
     /// An integer passed as the pointer (an extension of format 1).
     Pointer(PointerForm),

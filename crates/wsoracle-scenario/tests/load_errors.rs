@@ -313,3 +313,79 @@ fn what_a_bad_pointer_names_cannot_be_checked() {
         "`lpcbBytesReturned` cannot be checked here",
     );
 }
+
+#[test]
+fn an_option_name_at_the_wrong_level_names_the_right_one() {
+    // 16 is SO_DONTROUTE at SOL_SOCKET: the name must not silently run it.
+    assert_error(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: TCP_KEEPCNT, optval: {dword: 1}}\n",
+        6,
+        "`TCP_KEEPCNT` is an IPPROTO_TCP option; this step's level is SOL_SOCKET",
+    );
+    assert_error(
+        "  - getsockopt: {s: s, level: IPPROTO_TCP, optname: IPV6_V6ONLY}\n",
+        6,
+        "is an IPPROTO_IPV6 option",
+    );
+}
+
+#[test]
+fn names_resolve_per_level_and_integers_are_never_checked() {
+    use wsoracle_scenario::Call;
+    let s = load(concat!(
+        "  - setsockopt: {s: s, level: IPPROTO_IP, optname: IP_TTL, optval: {dword: 1}}\n",
+        "  - setsockopt: {s: s, level: IPPROTO_IPV6, optname: IPV6_UNICAST_HOPS, optval: {dword: 1}}\n",
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: 16, optval: {dword: 1}}\n",
+        "  - setsockopt: {s: s, level: 0x1234, optname: SO_KEEPALIVE, optval: {dword: 1}}\n",
+        "  - setsockopt: {s: s, level: IPPROTO_TCP, optname: TCP_KEEPIDLE, optval: {dword: 1}}\n",
+    ))
+    .expect("loads");
+    let optnames: Vec<i32> = s.steps[2..]
+        .iter()
+        .map(|st| match &st.call {
+            Call::Setsockopt { optname, .. } => optname.0,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(optnames, vec![4, 4, 16, 8, 3]);
+    // A name two levels define, at a level that names neither, must be a number.
+    assert_error(
+        "  - setsockopt: {s: s, level: 0x1234, optname: IP_ORIGINAL_ARRIVAL_IF, optval: {dword: 1}}\n",
+        6,
+        "write the option's number",
+    );
+}
+
+#[test]
+fn struct_buffer_forms_lay_out_their_bytes() {
+    use wsoracle_scenario::values::Buffer;
+    use wsoracle_scenario::Call;
+    let s = load(concat!(
+        "  - setsockopt: {s: s, level: SOL_SOCKET, optname: SO_LINGER, optval: {linger: {l_onoff: 1, l_linger: 555}}}\n",
+        "  - setsockopt: {s: s, level: IPPROTO_IP, optname: IP_ADD_MEMBERSHIP, optval: {ip_mreq: {imr_multiaddr: 224.0.0.251, imr_interface: 0.0.0.0}}}\n",
+        "  - setsockopt: {s: s, level: IPPROTO_IPV6, optname: IPV6_JOIN_GROUP, optval: {ipv6_mreq: {ipv6mr_multiaddr: 'ff02::1', ipv6mr_interface: 3}}}\n",
+    ))
+    .expect("loads");
+    let bufs: Vec<(Vec<u8>, i32)> = s.steps[2..]
+        .iter()
+        .map(|st| match &st.call {
+            Call::Setsockopt {
+                optval: Buffer::Bytes(b),
+                optlen,
+                ..
+            } => (b.clone(), *optlen),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(bufs[0], (vec![1, 0, 0x2b, 0x02], 4));
+    assert_eq!(bufs[1], (vec![224, 0, 0, 251, 0, 0, 0, 0], 8));
+    let mut v6 = vec![0xff, 0x02];
+    v6.extend_from_slice(&[0; 13]);
+    v6.extend_from_slice(&[1, 3, 0, 0, 0]);
+    assert_eq!(bufs[2], (v6, 20));
+    assert_error(
+        "  - setsockopt: {s: s, level: IPPROTO_IP, optname: IP_ADD_MEMBERSHIP, optval: {ip_mreq: {imr_multiaddr: 224.0.0.x, imr_interface: 0.0.0.0}}}\n",
+        6,
+        "not an IPv4 address",
+    );
+}

@@ -1,0 +1,74 @@
+//! The option layer's common rules: the short-length classes, availability, the socket kind,
+//! read-only and set-only options, a connect in progress, and unknown option numbers. Each
+//! option's own rules live in its file under `options/`.
+
+use crate::provenance::rules;
+use crate::provenance::{Basis, Source};
+
+use Basis::*;
+use Source::{Assumption as A, Doc as D, Options as O, Report as R};
+
+rules! {
+    // ---- Availability and fit -------------------------------------------------------------
+    UNAVAILABLE = "sockopt.unavailable", Documented,
+        "the option does not exist on this version: WSAENOPROTOOPT", [D("D-SOL"), D("D-TCP"), D("D-GET")];
+    WRONG_SOCKET = "sockopt.wrong-socket-kind", Observed,
+        "a SOL_SOCKET or IPPROTO_TCP option of another socket kind fails with WSAENOPROTOOPT (SO_LINGER on UDP)",
+        [Source::Primary("P61"), D("D-GET"), A("A40")];
+    READ_ONLY = "setsockopt.read-only", Observed,
+        "a read-only option cannot be set: WSAENOPROTOOPT", [O("O370"), O("O371")];
+    WRITE_ONLY_GET = "getsockopt.set-only", Convention,
+        "reading a set-only option is not modelled: no source says what Windows answers", [Source::Convention("scope")];
+    DEFAULT_UNKNOWN = "getsockopt.default-unknown", Convention,
+        "the option's value on a fresh socket is not given by any source: not modelled until set",
+        [Source::Convention("scope")];
+    CONNECTING = "sockopt.connecting", Inferred,
+        "from Vista on, an IPPROTO_TCP option set or read while a connect is in progress fails with WSAEINVAL",
+        [D("D-CONN"), R("tokio-rs/mio#1120"), R("tokio-rs/mio#1079"), R("hufrea/byedpi#146"), R("envoyproxy/envoy#11793"), A("A41")];
+    UNKNOWN_SOL_SOCKET = "sockopt.unknown-sol-socket", Inferred,
+        "from Vista on, an option number SOL_SOCKET does not define fails with WSAEINVAL (measured on Windows 11; SO_RCVLOWAT's page gives WSAEINVAL from Vista)",
+        [D("SNARE"), D("D-SOL"), A("A42")];
+
+    // ---- Lengths: setsockopt ---------------------------------------------------------------
+    SET_SHORT_STRICT = "setsockopt.short", Observed,
+        "a strict option (classes C, D, E) set with optlen 0 to 3 fails with WSAEFAULT",
+        [O("O013"), O("O038"), O("O063"), O("O078"), D("D-SET")];
+    SET_SHORT_DOC = "setsockopt.short.documented", Documented,
+        "an optlen smaller than the option's size fails with WSAEFAULT", [D("D-SET")];
+    SET_ZERO_BOOL = "setsockopt.class-b.zero", Observed,
+        "the five SOL_SOCKET booleans of class B accept optlen 0 (the value read is 0)",
+        [O("O003"), A("A43")];
+    SET_NEGATIVE_SOL4 = "setsockopt.negative.sol-socket", Observed,
+        "a SOL_SOCKET option whose size is 4 accepts optlen -1 and reads 4 bytes",
+        [O("O002"), O("O022"), O("O037"), O("O062")];
+    SET_NEGATIVE_ENOBUFS = "setsockopt.negative.enobufs", Observed,
+        "optlen -1 on any other option fails with WSAENOBUFS from Windows 10 21H2 on",
+        [O("O067"), O("O072"), O("O077"), A("A02")];
+    SET_NEGATIVE_EFAULT = "setsockopt.negative.efault", Observed,
+        "optlen -1 on any other option fails with WSAEFAULT from Windows 7 to Windows 10 21H1",
+        [O("O067"), O("O072"), O("O077"), A("A02")];
+    SET_NULL = "setsockopt.optval-null-short", Observed,
+        "a NULL optval fails with WSAEFAULT whatever optlen (SO_LINGER and SO_DONTLINGER with optlen 0 included)",
+        [O("O013"), D("D-SET")];
+    SET_TOO_LARGE = "setsockopt.above-bound", Observed,
+        "a value above the option's bound fails with WSAEINVAL", [D("D-TCP"), D("D-IP")];
+
+    // ---- Lengths: getsockopt ---------------------------------------------------------------
+    GET_CLASS_A = "getsockopt.class-a", Observed,
+        "a BOOLEAN option writes one byte and sets *optlen to 1, whatever the buffer size",
+        [O("O026"), O("O035"), O("O066"), O("O156")];
+    GET_CLASS_B_SHORT = "getsockopt.class-b.short", Observed,
+        "a class-B option read with optlen 1 to 3 reports *optlen 1 (SOL_SOCKET writes optlen bytes, the IP levels one)",
+        [O("O005"), O("O010"), O("O020"), O("O050"), O("O090"), A("A44")];
+    GET_SHORT_ZEROED = "getsockopt.class-c.short", Observed,
+        "a class-C option read with optlen 1 to 3 fails with WSAEFAULT and zeroes those bytes",
+        [O("O025"), O("O055"), O("O012")];
+    GET_SHORT_UNTOUCHED = "getsockopt.class-d.short", Observed,
+        "a class-D option read with optlen 1 to 3 fails with WSAEFAULT and writes nothing",
+        [O("O039"), O("O059"), O("O065")];
+    GET_SHORT_OPTLEN_ZERO = "getsockopt.class-e.short", Observed,
+        "a class-E option read with optlen 1 to 3 fails with WSAEFAULT and sets *optlen to 0",
+        [O("O075"), O("O085")];
+    GET_SHORT_DOC = "getsockopt.short.documented", Documented,
+        "a buffer smaller than the option's size fails with WSAEFAULT", [D("D-GET")];
+}

@@ -1,0 +1,97 @@
+//! Per-socket option values, outside the hot socket record: one [`OptionValues`] per table slot
+//! of the stack, kept beside the `Socket` records and reset when the slot is freed.
+//!
+//! An option's descriptor names its place ([`Slot`]); `table.rs` checks that no two options
+//! share one. A value that was never set reads as the option's default.
+
+/// Where an option's per-socket value lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// Nothing to store (computed, simulated in the socket record, or set-only).
+    None,
+    /// One bit of `flags` (a BOOL).
+    Flag(u8),
+    /// One 32-bit word of `words`.
+    Word(u8),
+}
+
+/// How many words the store has. Raise it when an option needs another.
+pub const WORDS: usize = 8;
+
+/// The option values of one socket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OptionValues {
+    flags: u32,
+    flags_set: u32,
+    words: [u32; WORDS],
+    words_set: u8,
+    /// When the connection was established (ms), for SO_CONNECT_TIME; `None` before.
+    pub(crate) connected_at: Option<u64>,
+}
+
+const _: () = assert!(WORDS <= 8, "words_set is a u8");
+
+impl OptionValues {
+    pub const EMPTY: OptionValues = OptionValues {
+        flags: 0,
+        flags_set: 0,
+        words: [0; WORDS],
+        words_set: 0,
+        connected_at: None,
+    };
+
+    /// The value set on this socket, if any.
+    pub fn get(&self, slot: Slot) -> Option<u32> {
+        match slot {
+            Slot::None => None,
+            Slot::Flag(b) => {
+                let bit = 1u32 << (b % 32);
+                (self.flags_set & bit != 0).then_some(u32::from(self.flags & bit != 0))
+            }
+            Slot::Word(w) => {
+                let i = usize::from(w) % WORDS;
+                (self.words_set & (1 << i) != 0).then_some(self.words[i])
+            }
+        }
+    }
+
+    pub fn set(&mut self, slot: Slot, value: u32) {
+        match slot {
+            Slot::None => {}
+            Slot::Flag(b) => {
+                let bit = 1u32 << (b % 32);
+                self.flags_set |= bit;
+                if value != 0 {
+                    self.flags |= bit;
+                } else {
+                    self.flags &= !bit;
+                }
+            }
+            Slot::Word(w) => {
+                let i = usize::from(w) % WORDS;
+                self.words_set |= 1 << i;
+                self.words[i] = value;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_values_read_as_none_and_set_ones_round_trip() {
+        let mut v = OptionValues::EMPTY;
+        assert_eq!(v.get(Slot::Flag(3)), None);
+        assert_eq!(v.get(Slot::Word(2)), None);
+        v.set(Slot::Flag(3), 0x100);
+        v.set(Slot::Word(2), 0xdead_beef);
+        assert_eq!(v.get(Slot::Flag(3)), Some(1));
+        assert_eq!(v.get(Slot::Word(2)), Some(0xdead_beef));
+        v.set(Slot::Flag(3), 0);
+        assert_eq!(v.get(Slot::Flag(3)), Some(0));
+        assert_eq!(v.get(Slot::Flag(4)), None);
+        assert_eq!(v.get(Slot::None), None);
+    }
+}
