@@ -208,6 +208,11 @@ fn the_resolver_tells_a_known_id_from_an_unknown_one() {
         Some(("so_keepalive", "42a54-172"))
     );
     assert_eq!(split_id("options:O203.win7"), Some(("options", "O203")));
+    if read(OPTIONS_EVIDENCE).is_some() {
+        assert_eq!(unresolved("options:O203"), None);
+        assert!(unresolved("options:O9999").is_some());
+        assert!(unresolved("report:nobody/nothing#0").is_some());
+    }
 }
 
 #[test]
