@@ -27,9 +27,11 @@
 #![forbid(unsafe_code)]
 
 pub mod abi;
+pub mod addr;
 pub mod codes;
 pub mod ioctl;
 pub mod keepalive;
+mod net;
 pub mod outcome;
 pub mod provenance;
 pub mod registry;
@@ -45,6 +47,7 @@ pub mod timeline;
 pub mod version;
 
 pub use abi::{InBuf, IntPtr, OutBuf};
+pub use addr::{Host, Ip, SockAddr};
 pub use codes::{
     AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType, WsaError, SOCKET_ERROR,
 };

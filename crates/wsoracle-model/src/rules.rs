@@ -26,6 +26,8 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     ALL.iter()
         .copied()
         .chain(crate::sockopt::rules::ALL.iter().copied())
+        .chain(crate::addr::ALL.iter().copied())
+        .chain(crate::net::ALL.iter().copied())
         .chain(
             crate::sockopt::table::OPTIONS
                 .iter()

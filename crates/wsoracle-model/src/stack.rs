@@ -14,7 +14,9 @@
 //! - socket state changes only in [`Stack::set_state`];
 //! - time passes only through `advance`.
 
+use crate::addr::Host;
 use crate::codes::{AddressFamily, IoctlCode, Protocol, SocketType, WsaError};
+use crate::net::{Datagram, NetState, Queued};
 use crate::outcome::{Answer, Misuse, Outcome, Reason, Ret, Written};
 use crate::provenance::{Fidelity, Rule};
 use crate::registry::Registry;
@@ -34,6 +36,8 @@ pub struct Config {
     /// Windows XP and earlier SO_EXCLUSIVEADDRUSE) answers as Windows answers a standard user
     /// otherwise. Default: a standard user.
     pub elevated: bool,
+    /// The addresses the simulated host owns beyond loopback and the wildcard.
+    pub host: Host,
 }
 
 impl Config {
@@ -43,7 +47,13 @@ impl Config {
             registry: Registry::default(),
             fidelity: Fidelity::Observed,
             elevated: false,
+            host: Host::default(),
         }
+    }
+
+    /// The host with the addresses a scenario's `host: {addresses}` adds.
+    pub fn with_host(self, host: Host) -> Self {
+        Config { host, ..self }
     }
 
     pub fn with_elevated(self, elevated: bool) -> Self {
@@ -129,6 +139,8 @@ struct Slot {
     socket: Option<Socket>,
     /// The socket's option values, outside the hot record (sockopt/store.rs).
     options: OptionValues,
+    /// Its addresses and connection (net.rs).
+    net: NetState,
 }
 
 /// One process's Winsock state under a fixed [`Config`].
@@ -143,6 +155,17 @@ pub struct Stack {
     now: Instant,
     /// The thread's SO_OPENTYPE (the model's process has one thread).
     open_type: u32,
+    /// Counts binds and listens, so that "the oldest" is well defined (net.rs).
+    pub(crate) seq: u64,
+    /// The last ephemeral port handed out (0: none yet).
+    pub(crate) last_ephemeral: u16,
+    /// Connections waiting in listeners' backlogs, oldest first.
+    pub(crate) queued: Vec<Queued>,
+    /// Datagrams waiting at the sockets they reached, oldest first.
+    pub(crate) datagrams: Vec<Datagram>,
+    /// Pending calls completed by a call (a send that a linked socket's pending recv receives),
+    /// for the caller to collect with [`Stack::take_completed`].
+    pub(crate) completed: Vec<crate::outcome::Completed>,
 }
 
 impl Stack {
@@ -156,6 +179,11 @@ impl Stack {
             blocking_call: false,
             now: Instant::ZERO,
             open_type: 0,
+            seq: 0,
+            last_ephemeral: 0,
+            queued: Vec::new(),
+            datagrams: Vec::new(),
+            completed: Vec::new(),
         }
     }
 
@@ -265,6 +293,18 @@ impl Stack {
         self.open_type = v;
     }
 
+    /// The addresses and connection of the socket in slot `i`.
+    pub(crate) fn net(&self, i: usize) -> Option<&NetState> {
+        let slot = self.slots.get(i)?;
+        slot.socket.as_ref().map(|_| &slot.net)
+    }
+
+    pub(crate) fn net_mut(&mut self, i: usize) -> Option<&mut NetState> {
+        let slot = self.slots.get_mut(i)?;
+        slot.socket.as_ref()?;
+        Some(&mut slot.net)
+    }
+
     pub(crate) fn socket_mut(&mut self, i: usize) -> Option<&mut Socket> {
         self.slots.get_mut(i).and_then(|s| s.socket.as_mut())
     }
@@ -280,7 +320,10 @@ impl Stack {
             // assumption:A17: the generation keeps a closed handle from naming a new socket.
             slot.socket = None;
             slot.options = OptionValues::EMPTY;
+            let old = core::mem::replace(&mut slot.net, NetState::EMPTY);
             slot.generation = slot.generation.wrapping_add(1);
+            // assumption:A60: a closed socket frees its address and port at once.
+            self.forget(i, old);
             return;
         }
         if let Some(sock) = slot.socket.as_mut() {
@@ -300,12 +343,14 @@ impl Stack {
             let slot = &mut self.slots[i];
             slot.socket = Some(socket);
             slot.options = OptionValues::EMPTY;
+            slot.net = NetState::EMPTY;
             return SocketHandle::issued(i as u32, slot.generation);
         }
         self.slots.push(Slot {
             generation: 0,
             socket: Some(socket),
             options: OptionValues::EMPTY,
+            net: NetState::EMPTY,
         });
         SocketHandle::issued((self.slots.len() - 1) as u32, 0)
     }
@@ -378,6 +423,16 @@ impl Stack {
             other: (!answer.same_observable(&alt)).then_some(alt),
             completion: None,
         }
+    }
+
+    /// Both fidelities' decisions, with a success that leaves the last error as it was
+    /// (assumption A12), for the calls whose answer may depend on fidelity (bind, connect).
+    pub(crate) fn conclude_keeping_error<A>(
+        &mut self,
+        chosen: &Decision<A>,
+        other: &Decision<A>,
+    ) -> Outcome {
+        self.conclude_with(chosen, other, false)
     }
 
     /// For calls whose answer does not depend on fidelity: socket, closesocket, bind, listen,
@@ -501,18 +556,10 @@ impl Stack {
         outcome
     }
 
-    /// `bind(s, addr, len)`. The address is not modelled.
+    /// `bind(s, addr, len)` to the wildcard address of the socket's family and an ephemeral
+    /// port (`bind_name` takes an address).
     pub fn bind(&mut self, s: SocketHandle) -> Outcome {
-        let d = match self.checks_and_lookup::<usize>(s) {
-            Err(d) => d,
-            Ok((i, sock)) if sock.state == SocketState::Created => Decision::ok(i, &rules::BIND),
-            Ok(_) => Decision::fail(Reason::InvalidArgument, &rules::BIND_AGAIN),
-        };
-        let outcome = self.conclude_same(&d);
-        if let Verdict::Ok(i) = d.verdict {
-            self.set_state(i, SocketState::Bound);
-        }
-        outcome
+        self.bind_name(s, None)
     }
 
     /// `listen(s, backlog)`.
@@ -533,6 +580,7 @@ impl Stack {
         let outcome = self.conclude_same(&d);
         if let Verdict::Ok(i) = d.verdict {
             self.set_state(i, SocketState::Listening);
+            self.note_listen(i);
         }
         outcome
     }
@@ -550,6 +598,7 @@ impl Stack {
             return Err(Misuse("`incoming` needs a listening socket"));
         }
         sock.backlog = sock.backlog.saturating_add(1);
+        self.queue_remote(i);
         Ok(&rules::INCOMING)
     }
 
@@ -594,6 +643,7 @@ impl Stack {
                         *values = copied;
                     }
                     self.set_state(j, SocketState::Connected);
+                    self.on_accept(i, j);
                 }
                 outcome.ret = Ret::Socket(h);
             }
@@ -698,6 +748,8 @@ impl Stack {
             Peer::Refuses | Peer::Resets => (SocketState::Bound, WsaError::WSAECONNREFUSED),
             Peer::Silent => (SocketState::Bound, WsaError::WSAETIMEDOUT),
         };
+        // A connect by name goes where a listener is now (net.rs).
+        let (state, so_error) = self.complete_by_name(i).unwrap_or((state, so_error));
         if let Some(sock) = self.socket_mut(i) {
             sock.so_error = so_error;
         }

@@ -204,6 +204,7 @@ impl Stack {
             stored: self.option_values(i).and_then(|v| v.get(def.slot)),
             values: self.option_values(i).unwrap_or(&store::OptionValues::EMPTY),
             now: self.now().0,
+            elevated: self.config().elevated,
         })
     }
 

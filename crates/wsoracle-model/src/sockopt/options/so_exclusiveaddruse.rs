@@ -24,7 +24,10 @@ pub static DEF: OptionDef = OptionDef {
     class: LenClass::B,
     modelling: Modelling::Simulated,
     slot: Slot::Flag(4),
-    extra_rules: &[&super::so_reuseaddr::EXCLUSIVE_CONFLICT],
+    extra_rules: &[
+        &super::so_reuseaddr::EXCLUSIVE_CONFLICT,
+        &crate::net::XP_EXCLUSIVE_ADMIN,
+    ],
     set_hook: Some(set_exclusive_pair),
     ..base(
         Level::SOL_SOCKET,
@@ -55,6 +58,16 @@ pub(crate) fn set_exclusive_pair(
                 Reason::InvalidArgument,
                 &super::so_reuseaddr::EXCLUSIVE_CONFLICT,
             )
+        }
+        // doc:D-REUSE: up to XP only the Administrators group may use SO_EXCLUSIVEADDRUSE
+        // (where it fails for a standard user: assumption A64).
+        Verdict::Ok(SetAction::Store(_, v))
+            if v != 0
+                && def.optname == OptName::SO_EXCLUSIVEADDRUSE
+                && !ctx.elevated
+                && !ctx.version.at_least(crate::version::threshold::SERVER_2003) =>
+        {
+            Decision::fail(Reason::AccessDenied, &crate::net::XP_EXCLUSIVE_ADMIN)
         }
         _ => d,
     }
