@@ -552,8 +552,9 @@ pub fn conflict(
 
 rules! {
     TABLE_ENHANCED = "bind.share.2003", Observed,
-        "from Server 2003 a second bind of an address and port in use answers as Microsoft's same-user table says (wildcard and specific addresses coexist; a default socket is protected from SO_REUSEADDR; SO_EXCLUSIVEADDRUSE protects its port)",
-        [D("D-REUSE"), O("O300"), O("O301"), O("O302"), O("O303"), O("O304"), O("O306"), O("O307"), O("O308"), O("O310"), O("O313"), O("O316"), O("O318"), O("O325"), O("O326"), O("O332"), O("O333"), P("P70")];
+        "from Server 2003 a second bind of an address and port in use answers as Microsoft's same-user table says (wildcard and specific addresses coexist; a default socket is protected from SO_REUSEADDR; SO_EXCLUSIVEADDRUSE protects its port), on each IP stack, an IPv4-mapped address counting as its IPv4 address",
+        [D("D-REUSE"), O("O300"), O("O301"), O("O302"), O("O303"), O("O304"), O("O306"), O("O307"), O("O308"), O("O310"), O("O313"), O("O316"), O("O318"), O("O325"), O("O326"), O("O332"), O("O333"), P("P70"),
+         O("O321"), O("O322"), O("O328"), O("O329"), O("O330"), O("O331")];
     TABLE_LEGACY = "bind.share.xp", Documented,
         "up to Windows XP a second bind of a port in use succeeds only with SO_REUSEADDR, which the first socket cannot refuse unless it is exclusive (WSAEACCES); wildcard and specific addresses do not coexist",
         [D("D-REUSE")];

@@ -38,6 +38,9 @@ pub(crate) struct NetState {
     pub listen_seq: u64,
     /// The other end of its connection was closed.
     pub peer_closed: bool,
+    /// It came from `accept`: it shares its listener's port and reserves nothing of its own
+    /// (assumption A60).
+    pub accepted: bool,
 }
 
 impl NetState {
@@ -50,6 +53,7 @@ impl NetState {
         bound_seq: 0,
         listen_seq: 0,
         peer_closed: false,
+        accepted: false,
     };
 }
 
@@ -171,7 +175,7 @@ impl Stack {
     fn held(&self) -> impl Iterator<Item = (usize, Reservation)> + '_ {
         (0..self.slot_count()).flat_map(move |i| {
             let found = self.lookup_slot(i).and_then(|(_, sock)| {
-                let net = self.net(i)?;
+                let net = self.net(i).filter(|n| !n.accepted)?;
                 let local = net.local?;
                 Some(reservations(local, sock.is_stream(), net.share, net.v6only))
             });
@@ -557,6 +561,9 @@ impl Stack {
     /// `accept` took the oldest connection waiting at `listener` into the new socket `j`: link
     /// it to its connector when that is a socket of the process.
     pub(crate) fn on_accept(&mut self, listener: usize, j: usize) {
+        if let Some(net) = self.net_mut(j) {
+            net.accepted = true;
+        }
         let Some(k) = self.queued.iter().position(|q| q.listener == listener) else {
             return;
         };

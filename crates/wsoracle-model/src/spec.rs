@@ -157,6 +157,14 @@ pub fn is_known_citation(citation: &str) -> bool {
         let base = id.split('.').next().unwrap_or(id);
         return EVIDENCE_IDS.contains(&base);
     }
+    if let Some(id) = citation.strip_prefix("options:") {
+        // An options: case is known when a rule of the model cites it.
+        return crate::rules::all().any(|r| {
+            r.sources
+                .iter()
+                .any(|s| matches!(s, crate::provenance::Source::Options(x) if *x == id))
+        });
+    }
     if let Some(n) = citation.strip_prefix("primary:P") {
         return n.len() == 2
             && (n

@@ -109,6 +109,14 @@ fn call_fields(m: &mut Map<String, Value>, call: &Call, a: &CallAnswer, fidelity
     if let Some(name) = &a.bound {
         m.insert("bound".into(), json!(name));
     }
+    if let Some(n) = a.name_after {
+        let key = if matches!(call, Call::Recvfrom { .. }) {
+            "from"
+        } else {
+            "name"
+        };
+        m.insert(key.into(), json!(n.to_string()));
+    }
     match call {
         Call::Setsockopt { optval, optlen, .. } => {
             m.insert(
