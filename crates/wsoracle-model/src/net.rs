@@ -87,7 +87,7 @@ rules! {
         "with every ephemeral port of the range held, port 0 fails with WSAENOBUFS", [A("A62")];
     XP_EXCLUSIVE_ADMIN = "setsockopt.so-exclusiveaddruse.administrators", Assumption,
         "up to Windows XP only an administrator may switch SO_EXCLUSIVEADDRUSE on; a standard user's set fails with WSAEACCES", [D("D-REUSE"), A("A64")];
-    GETSOCKNAME_OK = "getsockname.ok", Documented, "getsockname writes the address the socket is bound to", [D("getsockname"), P("P74")];
+    GETSOCKNAME_OK = "getsockname.ok", Observed, "getsockname writes the address the socket is bound to", [D("getsockname"), P("P74")];
     GETSOCKNAME_UNBOUND = "getsockname.unbound", Observed, "getsockname on a socket that is not bound fails with WSAEINVAL", [P("P74"), D("getsockname")];
     NAME_NOT_MODELLED = "address.by-peer.not-modelled", Convention,
         "a socket connected to a remote `peer` has no modelled local port or peer address", [Conv("addresses")];
@@ -108,7 +108,7 @@ rules! {
         "a datagram connect to 255.255.255.255 succeeds without SO_BROADCAST (the page says WSAEACCES)", [P("P73")];
     CONNECT_UDP_BROADCAST_DOC = "connect.datagram.broadcast-doc", Documented,
         "a datagram connect to a broadcast address without SO_BROADCAST fails with WSAEACCES", [D("D-CONN")];
-    SENDTO_OK = "sendto.ok", Documented, "sendto on a datagram socket sends the datagram; an unbound socket is bound to the wildcard and an ephemeral port first", [D("sendto"), P("P74"), O("O367")];
+    SENDTO_OK = "sendto.ok", Observed, "sendto on a datagram socket sends the datagram; an unbound socket is bound to the wildcard and an ephemeral port first", [D("sendto"), P("P74"), O("O367")];
     SENDTO_BROADCAST = "sendto.broadcast", Observed,
         "sendto 255.255.255.255 without SO_BROADCAST fails (WSAEACCES, the page's code)", [P("P73"), D("sendto"), D("D-SOL")];
     SENDTO_UNSPECIFIED = "sendto.unspecified", Documented, "sendto 0.0.0.0 or [::] fails with WSAEADDRNOTAVAIL", [D("sendto")];

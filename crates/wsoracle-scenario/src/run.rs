@@ -376,7 +376,7 @@ impl Runner {
                     optlen_after: Some(*optlen),
                     bytes_returned_after: None,
                     bound: None,
-                name_after: None,
+                    name_after: None,
                 })
             }
             Call::Getsockopt {
@@ -398,7 +398,7 @@ impl Runner {
                     optlen_after: len,
                     bytes_returned_after: None,
                     bound: None,
-                name_after: None,
+                    name_after: None,
                 })
             }
             Call::Condition {
@@ -439,7 +439,7 @@ impl Runner {
                     optlen_after: None,
                     bytes_returned_after: returned,
                     bound: None,
-                name_after: None,
+                    name_after: None,
                 })
             }
             Call::Send { s, len } => {
@@ -636,7 +636,9 @@ pub fn check(scenario: &Scenario, run: &ProfileRun) -> Vec<Failure> {
                     // Checked at load time; compared by value.
                     let want: Option<SockAddr> = text.parse().ok();
                     if want != a.name_after {
-                        let got = a.name_after.map_or("nothing written".into(), |n| n.to_string());
+                        let got = a
+                            .name_after
+                            .map_or("nothing written".into(), |n| n.to_string());
                         fail(field, text.clone(), got);
                     }
                 }

@@ -646,7 +646,12 @@ impl Loader<'_> {
         }
 
         let mut host = Host::default();
-        for (i, a) in file.host.iter().flat_map(|h| h.addresses.iter()).enumerate() {
+        for (i, a) in file
+            .host
+            .iter()
+            .flat_map(|h| h.addresses.iter())
+            .enumerate()
+        {
             let path = format!("host/addresses/{i}");
             let ip: Ip = a.parse().map_err(|m: &str| self.err(&path, m))?;
             if !host.add(ip) {

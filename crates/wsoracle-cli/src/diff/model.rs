@@ -150,9 +150,9 @@ pub fn request(call: &Call, bind_as: Option<&str>) -> Request {
         | Call::Recv { s, len }
         | Call::PeerSends { s, len }
         | Call::Recvfrom { s, len } => r.arg("s", sock(s)).arg("len", Arg::Int(i64::from(*len))),
-        Call::BindName { s, name } | Call::ConnectName { s, name } => r
-            .arg("s", sock(s))
-            .arg("name", Arg::Word(name.to_string())),
+        Call::BindName { s, name } | Call::ConnectName { s, name } => {
+            r.arg("s", sock(s)).arg("name", Arg::Word(name.to_string()))
+        }
         Call::Getsockname { s } | Call::Getpeername { s } => r.arg("s", sock(s)),
         Call::Sendto { s, to, len } => r
             .arg("s", sock(s))
