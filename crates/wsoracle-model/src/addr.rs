@@ -420,6 +420,32 @@ pub fn table(era: Era, first: (Share, bool), second: (Share, bool)) -> BindResul
     t[index(first.0, first.1)][index(second.0, second.1)]
 }
 
+/// The observed evidence behind a cell of the Server 2003 table (stream sockets of one family,
+/// Windows 7 to 11): `options:` cases and `primary:` facts. A cell with none rests on the page
+/// alone (doc:D-REUSE). The XP table rests on the page alone.
+pub fn enhanced_evidence(first: (Share, bool), second: (Share, bool)) -> &'static [&'static str] {
+    use Share::{Default as D, Exclusive as E, ReuseAddr as R};
+    const W: bool = true;
+    const S: bool = false;
+    match (first, second) {
+        ((D, W), (D, W)) => &["options:O304", "options:O310", "options:O326"],
+        ((D, W), (D, S)) => &["options:O302", "options:O308"],
+        ((D, W), (E, W)) => &["options:O325"],
+        ((D, W), (E, S)) => &["primary:P70"],
+        ((D, S), (D, W)) => &["options:O303"],
+        ((D, S), (R, S)) => &["options:O300", "options:O306"],
+        ((D, S), (E, W)) => &["options:O318"],
+        ((D, S), (E, S)) => &["options:O333"],
+        ((R, S), (D, S)) => &["options:O301", "options:O307"],
+        ((R, S), (R, S)) => &["options:O301", "options:O307", "primary:P72"],
+        ((E, W), (D, S)) => &["options:O313"],
+        ((E, W), (E, S)) => &["options:O316"],
+        ((E, S), (D, W)) => &["primary:P70"],
+        ((E, S), (D, S)) => &["options:O332"],
+        _ => &[],
+    }
+}
+
 /// Which IP stack a reservation holds a port on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stack4or6 {
