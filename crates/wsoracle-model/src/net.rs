@@ -724,7 +724,11 @@ impl Stack {
     pub fn sendto(&mut self, s: SocketHandle, to: SockAddr, len: u32) -> Outcome {
         let d = self.decide_sendto(s, to);
         if let Verdict::Ok((_, _, true)) = d.verdict {
-            return self.send(s, len);
+            let mut outcome = self.send(s, len);
+            if outcome.rule.id == crate::rules::TL_SEND_OK.id {
+                outcome.rule = &SENDTO_STREAM;
+            }
+            return outcome;
         }
         let mut outcome = self.conclude_same(&d);
         if let Verdict::Ok((i, local, _)) = d.verdict {
