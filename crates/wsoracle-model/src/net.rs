@@ -82,7 +82,7 @@ rules! {
     BIND_MAPPED_NOT_MODELLED = "bind.v4-mapped.not-modelled", Assumption,
         "an IPv4-mapped address on a socket that is not dual-stack (IPV6_V6ONLY on, or before Vista) is not modelled", [A("A63")];
     BIND_EPHEMERAL = "bind.ephemeral", Convention,
-        "port 0 takes the next free ephemeral port after the last one handed out: 1025-5000 before Vista, 49152-65535 from Vista", [Conv("ephemeral"), D("D-REUSE")];
+        "port 0 takes the next free ephemeral port after the last one handed out: 1025 to MaxUserPort (5000) before Vista, 49152-65535 from Vista", [Conv("ephemeral"), D("D-REUSE"), D("R-MUP")];
     BIND_EXHAUSTED = "bind.ephemeral-exhausted", Assumption,
         "with every ephemeral port of the range held, port 0 fails with WSAENOBUFS", [A("A62")];
     XP_EXCLUSIVE_ADMIN = "setsockopt.so-exclusiveaddruse.administrators", Assumption,
@@ -183,13 +183,18 @@ impl Stack {
         })
     }
 
-    /// The ephemeral range of this version (doc:D-REUSE names 49151 as the last service port).
+    /// The ephemeral range of this version (doc:D-REUSE names 49151 as the last service port):
+    /// 49152-65535 from Vista; before, 1025 to MaxUserPort (5000 unless the registry sets a value
+    /// from 5000 to 65534: doc:R-MUP; assumption A62).
     pub fn ephemeral_range(&self) -> (u16, u16) {
         if self.version().at_least(threshold::VISTA) {
-            (49152, 65535)
-        } else {
-            (1025, 5000)
+            return (49152, 65535);
         }
+        let hi = match self.config().registry.max_user_port {
+            Some(v @ 5000..=65534) => v as u16, // checked range
+            _ => 5000,
+        };
+        (1025, hi)
     }
 
     /// The next free ephemeral port for a socket of this kind (convention:ephemeral).
@@ -847,6 +852,21 @@ mod tests {
                 Some(a(&format!("0.0.0.0:{}", lo + 1)))
             );
         }
+    }
+
+    #[test]
+    fn max_user_port_ends_the_range_before_vista_only() {
+        use crate::registry::{Registry, RegistryValue};
+        let range = |preset: &str, v: Option<u32>| {
+            let mut reg = Registry::default();
+            reg.set(RegistryValue::MaxUserPort, v);
+            let st = Stack::new(Config::new(preset.parse().unwrap()).with_registry(reg));
+            st.ephemeral_range()
+        };
+        assert_eq!(range("winxp", None), (1025, 5000));
+        assert_eq!(range("win2003", Some(65534)), (1025, 65534));
+        assert_eq!(range("win2000", Some(4999)), (1025, 5000)); // outside 5000-65534: ignored
+        assert_eq!(range("win7", Some(20000)), (49152, 65535));
     }
 
     #[test]

@@ -640,6 +640,7 @@ impl Loader<'_> {
                     RegistryValue::PPTPTcpMaxDataRetransmissions,
                     &r.PPTPTcpMaxDataRetransmissions,
                 ),
+                (RegistryValue::MaxUserPort, &r.MaxUserPort),
             ] {
                 registry.set(value, data.as_ref().map(|d| d.0));
             }

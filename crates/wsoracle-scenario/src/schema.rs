@@ -85,6 +85,9 @@ pub struct RegistryFile {
     pub TcpMaxDataRetransmissions: Option<Int<u32>>,
     #[serde(default)]
     pub PPTPTcpMaxDataRetransmissions: Option<Int<u32>>,
+    /// Before Vista, the highest ephemeral port.
+    #[serde(default)]
+    pub MaxUserPort: Option<Int<u32>>,
 }
 
 /// One step: exactly one call key, plus optional `as`, `expect` and `expect_on`.
