@@ -14,10 +14,10 @@
 use core::fmt;
 use core::str::FromStr;
 
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Fidelity, Rule};
 use crate::provenance::{Source::Assumption as A, Source::Doc as D, Source::Options as O};
 use crate::provenance::{Source::Convention as Conv, Source::Primary as P};
-use crate::rules::rules;
 use crate::version::{threshold, WindowsVersion};
 
 /// An IP address.

@@ -28,6 +28,7 @@
 
 pub mod abi;
 pub mod addr;
+pub mod catalog;
 pub mod codes;
 pub mod ioctl;
 pub mod keepalive;
@@ -44,6 +45,7 @@ pub mod stack;
 mod testutil;
 pub mod time;
 pub mod timeline;
+mod timers;
 pub mod version;
 
 pub use abi::{InBuf, IntPtr, OutBuf};

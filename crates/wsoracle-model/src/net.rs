@@ -11,12 +11,12 @@ use crate::addr::{
 };
 use crate::codes::{AddressFamily, WsaError};
 use crate::outcome::{Completed, Misuse, Outcome, Reason, Ret};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Fidelity};
 use crate::provenance::{Source::Assumption as A, Source::Convention as Conv, Source::Doc as D};
 use crate::provenance::{Source::Options as O, Source::Primary as P};
-use crate::rules::rules;
 use crate::socket::{Peer, SocketHandle, SocketState};
-use crate::sockopt::options::{ipv6_v6only, so_broadcast, so_exclusiveaddruse, so_reuseaddr};
+use crate::sockopt::options::{ipv6_v6only, so_broadcast, so_reuse};
 use crate::stack::{Decision, Stack, Verdict};
 use crate::version::threshold;
 
@@ -149,9 +149,9 @@ impl Stack {
     fn share_of(&self, i: usize) -> Share {
         let v = self.option_values(i);
         let on = |slot| v.and_then(|v| v.get(slot)) == Some(1);
-        if on(so_exclusiveaddruse::DEF.slot) {
+        if on(so_reuse::EXCLUSIVEADDRUSE.slot) {
             Share::Exclusive
-        } else if on(so_reuseaddr::DEF.slot) {
+        } else if on(so_reuse::REUSEADDR.slot) {
             Share::ReuseAddr
         } else {
             Share::Default
@@ -173,7 +173,7 @@ impl Stack {
 
     /// Every reservation held, with its slot.
     fn held(&self) -> impl Iterator<Item = (usize, Reservation)> + '_ {
-        (0..self.slot_count()).flat_map(move |i| {
+        self.net_slots().flat_map(move |i| {
             let found = self.lookup_slot(i).and_then(|(_, sock)| {
                 let net = self.net(i).filter(|n| !n.accepted)?;
                 let local = net.local?;

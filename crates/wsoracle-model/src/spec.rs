@@ -159,7 +159,7 @@ pub fn is_known_citation(citation: &str) -> bool {
     }
     if let Some(id) = citation.strip_prefix("options:") {
         // An options: case is known when a rule of the model cites it.
-        return crate::rules::all().any(|r| {
+        return crate::catalog::all_rules().any(|r| {
             r.sources
                 .iter()
                 .any(|s| matches!(s, crate::provenance::Source::Options(x) if *x == id))
@@ -185,7 +185,7 @@ mod tests {
     fn every_normative_clause_is_cited_by_a_rule() {
         for c in normative() {
             assert!(
-                crate::rules::all().any(|r| r.cites(&Source::Clause(c.id))),
+                crate::catalog::all_rules().any(|r| r.cites(&Source::Clause(c.id))),
                 "so_keepalive#{} is cited by no rule",
                 c.id
             );
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn every_cited_clause_and_fact_exists() {
-        for r in crate::rules::all() {
+        for r in crate::catalog::all_rules() {
             for s in r.sources {
                 match s {
                     Source::Clause(id) => assert!(clause(id).is_some(), "{}: {s}", r.id),

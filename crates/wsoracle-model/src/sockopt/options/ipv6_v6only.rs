@@ -11,10 +11,10 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O,
 };
-use crate::rules::rules;
 use crate::socket::SocketState;
 use crate::sockopt::def::{
     base, Availability, Ctx, LenClass, Modelling, OptionDef, Since, ValueKind,
