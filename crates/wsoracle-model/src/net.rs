@@ -171,9 +171,11 @@ impl Stack {
             == Some(1)
     }
 
-    /// Every reservation held, with its slot.
-    fn held(&self) -> impl Iterator<Item = (usize, Reservation)> + '_ {
-        self.net_slots().flat_map(move |i| {
+    /// The reservations held on one port for one protocol, with their slots.
+    fn held_on(&self, stream: bool, port: u16) -> impl Iterator<Item = (usize, Reservation)> + '_ {
+        let slots = self.by_port.get(&(stream, port)).into_iter().flatten();
+        slots.flat_map(move |&k| {
+            let i = k as usize;
             let found = self.lookup_slot(i).and_then(|(_, sock)| {
                 let net = self.net(i).filter(|n| !n.accepted)?;
                 let local = net.local?;
@@ -205,17 +207,13 @@ impl Stack {
         } else {
             lo
         };
-        let mut taken = vec![0u64; 1024];
-        for (_, r) in self.held().filter(|(_, r)| r.stream == stream) {
-            taken[usize::from(r.port) / 64] |= 1 << (r.port % 64);
-        }
         let span = u32::from(hi - lo) + 1;
         (0..span)
             .map(|k| {
                 let off = (u32::from(start - lo) + k) % span;
                 lo + off as u16 // off < span <= 65536 - lo
             })
-            .find(|&p| taken[usize::from(p) / 64] & (1 << (p % 64)) == 0)
+            .find(|&p| !self.by_port.contains_key(&(stream, p)))
     }
 
     /// The decision of a bind to `name` (None: the family's wildcard, port 0).
@@ -264,7 +262,7 @@ impl Stack {
         {
             // The oldest holder first: its answer is the one Windows gives.
             let mut holders: Vec<(u64, Reservation)> = self
-                .held()
+                .held_on(new.stream, new.port)
                 .filter(|(j, r)| *j != i && r.overlaps(&new))
                 .map(|(j, r)| (self.net(j).map_or(0, |n| n.bound_seq), r))
                 .collect();
@@ -298,6 +296,11 @@ impl Stack {
             net.share = share;
             net.v6only = v6only;
             net.bound_seq = seq;
+        }
+        if let Some((_, sock)) = self.lookup_slot(i) {
+            let key = (sock.is_stream(), name.port);
+            // i < slots.len() <= u32::MAX (`Stack::insert`).
+            self.by_port.entry(key).or_default().push(i as u32);
         }
     }
 
@@ -362,7 +365,7 @@ impl Stack {
     /// wildcard, then the oldest listener (options:O301–O303; primary:P72).
     fn listener_for(&self, to: SockAddr) -> Option<usize> {
         let (on, ip) = on_stack(to.ip);
-        self.held()
+        self.held_on(true, to.port)
             .filter(|(j, r)| {
                 r.stream
                     && r.on == on
@@ -385,7 +388,7 @@ impl Stack {
     /// oldest bound: assumption A63).
     fn receiver_for(&self, to: SockAddr) -> Option<usize> {
         let (on, ip) = on_stack(to.ip);
-        self.held()
+        self.held_on(false, to.port)
             .filter(|(_, r)| {
                 !r.stream && r.on == on && r.port == to.port && (r.ip == ip || r.wildcard())
             })
@@ -607,7 +610,16 @@ impl Stack {
 
     /// What a closed socket leaves behind (assumption A60: its address and port are free at
     /// once; its connections see the close).
-    pub(crate) fn forget(&mut self, i: usize, old: NetState) {
+    pub(crate) fn forget(&mut self, i: usize, old: NetState, stream: bool) {
+        if let (Some(local), false) = (old.local, old.accepted) {
+            let key = (stream, local.port);
+            if let Some(v) = self.by_port.get_mut(&key) {
+                v.retain(|&k| k as usize != i);
+                if v.is_empty() {
+                    self.by_port.remove(&key);
+                }
+            }
+        }
         if let Some(other) = old.link {
             if let Some((o, _)) = self.lookup(other) {
                 if let Some(net) = self.net_mut(o) {

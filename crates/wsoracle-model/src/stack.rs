@@ -195,6 +195,8 @@ pub struct Stack {
     /// The addresses and connections of the sockets that have any (net.rs), by slot: out of
     /// line, so that the slot stays small; ordered, so that walking it is deterministic.
     net: BTreeMap<u32, NetState>,
+    /// The slots bound to each (stream?, port), so that a bind looks only at its own port.
+    pub(crate) by_port: BTreeMap<(bool, u16), Vec<u32>>,
     /// Counts binds and listens, so that "the oldest" is well defined (net.rs).
     pub(crate) seq: u64,
     /// The last ephemeral port handed out (0: none yet).
@@ -226,6 +228,7 @@ impl Stack {
             now: Instant::ZERO,
             open_type: 0,
             net: BTreeMap::new(),
+            by_port: BTreeMap::new(),
             seq: 0,
             last_ephemeral: 0,
             queued: Vec::new(),
@@ -402,11 +405,6 @@ impl Stack {
         Some(self.net.entry(k).or_insert(NetState::EMPTY))
     }
 
-    /// The slots that have addresses or a connection, in slot order.
-    pub(crate) fn net_slots(&self) -> impl Iterator<Item = usize> + '_ {
-        self.net.keys().map(|k| *k as usize)
-    }
-
     pub(crate) fn socket_mut(&mut self, i: usize) -> Option<&mut Socket> {
         self.slots.get_mut(i).and_then(|s| s.socket.as_mut())
     }
@@ -422,9 +420,9 @@ impl Stack {
             return;
         };
         if state == SocketState::Closed {
-            if slot.socket.take().is_none() {
+            let Some(closed) = slot.socket.take() else {
                 return;
-            }
+            };
             slot.timer.clear();
             // assumption:A17: the generation keeps a closed handle from naming a new socket. A
             // slot whose generation would wrap is retired rather than reused, so no handle ever
@@ -436,7 +434,7 @@ impl Stack {
             }
             // assumption:A60: a closed socket frees its address and port at once.
             let old = self.net.remove(&(i as u32)).unwrap_or(NetState::EMPTY);
-            self.forget(i, old);
+            self.forget(i, old, closed.is_stream());
             return;
         }
         let mut connected = false;
