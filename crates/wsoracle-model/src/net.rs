@@ -79,8 +79,8 @@ rules! {
         "a name of the other address family (its sockaddr and length) fails with WSAEFAULT: \"an incorrect address format for the associated address family\"", [D("bind")];
     BIND_NOT_OWNED = "bind.address-not-available", Documented,
         "an address the host does not own fails with WSAEADDRNOTAVAIL", [D("bind")];
-    BIND_MAPPED_NOT_MODELLED = "bind.v4-mapped.not-modelled", Assumption,
-        "an IPv4-mapped address on a socket that is not dual-stack (IPV6_V6ONLY on, or before Vista) is not modelled", [A("A63")];
+    BIND_MAPPED_NOT_MODELLED = "address.v4-mapped.not-modelled", Assumption,
+        "an IPv4-mapped address given to a socket that is not dual-stack (IPV6_V6ONLY on, or before Vista) is not modelled, for bind, connect and sendto", [A("A63")];
     BIND_EPHEMERAL = "bind.ephemeral", Convention,
         "port 0 takes the next free ephemeral port after the last one handed out: 1025 to MaxUserPort (5000) before Vista, 49152-65535 from Vista", [Conv("ephemeral"), D("D-REUSE"), D("R-MUP")];
     BIND_EXHAUSTED = "bind.ephemeral-exhausted", Assumption,
@@ -165,6 +165,11 @@ impl Stack {
             != Some(0)
     }
 
+    /// The socket takes IPv6 only: IPV6_V6ONLY on, or a version before the dual stack (Vista).
+    fn ipv6_only(&self, i: usize) -> bool {
+        self.v6only_of(i) || !self.version().at_least(threshold::VISTA)
+    }
+
     fn broadcast_allowed(&self, i: usize) -> bool {
         self.option_values(i)
             .and_then(|v| v.get(so_broadcast::DEF.slot))
@@ -236,7 +241,7 @@ impl Stack {
         if !family_fits(sock.address_family(), &name) {
             return Decision::fail(Reason::BadAddress, &BIND_WRONG_FAMILY);
         }
-        let v6only = self.v6only_of(i) || !self.version().at_least(threshold::VISTA);
+        let v6only = self.ipv6_only(i);
         if name.ip.is_v4_mapped() && v6only {
             return Decision::not_modelled(&BIND_MAPPED_NOT_MODELLED);
         }
@@ -443,6 +448,9 @@ impl Stack {
         }
         if name.ip.is_unspecified() {
             return Decision::fail(Reason::AddressNotAvailable, &CONNECT_UNSPECIFIED);
+        }
+        if name.ip.is_v4_mapped() && self.ipv6_only(i) {
+            return Decision::not_modelled(&BIND_MAPPED_NOT_MODELLED);
         }
         let local = match self.net(i).and_then(|n| n.local) {
             Some(_) => None,
@@ -723,6 +731,9 @@ impl Stack {
         }
         if to.ip.is_unspecified() {
             return Decision::fail(Reason::AddressNotAvailable, &SENDTO_UNSPECIFIED);
+        }
+        if to.ip.is_v4_mapped() && self.ipv6_only(i) {
+            return Decision::not_modelled(&BIND_MAPPED_NOT_MODELLED);
         }
         if to.ip.is_v4_broadcast() && !self.broadcast_allowed(i) {
             return Decision::fail(Reason::AccessDenied, &SENDTO_BROADCAST);
