@@ -30,6 +30,7 @@ pub mod abi;
 pub mod addr;
 pub mod catalog;
 pub mod codes;
+pub mod facts;
 pub mod ioctl;
 pub mod keepalive;
 mod net;

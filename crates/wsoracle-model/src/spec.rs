@@ -137,7 +137,7 @@ pub static EVIDENCE_IDS: &[&str] = &[
 ];
 
 /// The number of facts in `docs/evidence-primary.md` (cite as `primary:P01` … ).
-pub const PRIMARY_FACTS: u32 = 30;
+pub const PRIMARY_FACTS: u32 = 43;
 
 /// Facts of `docs/evidence-primary.md` read for the option table (SO_DEBUG, SO_LINGER on UDP,
 /// SO_TYPE's set), numbered from P60 so that the run from P31 stays free for more.
@@ -148,22 +148,18 @@ pub static PRIMARY_OPTION_FACTS: &[&str] = &["P60", "P61", "P62"];
 pub static PRIMARY_ADDRESS_FACTS: &[&str] = &["P70", "P71", "P72", "P73", "P74", "P75"];
 
 /// True when `citation` names a clause, an evidence fact or a primary fact the oracle knows:
-/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`.
+/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`, `options:O203`
+/// (an id of [`crate::facts::OPTION_FACTS`]).
 pub fn is_known_citation(citation: &str) -> bool {
+    if let Some(id) = citation.strip_prefix("options:") {
+        return crate::facts::option_fact(id).is_some();
+    }
     if let Some(id) = citation.strip_prefix("so_keepalive#") {
         return clause(id).is_some();
     }
     if let Some(id) = citation.strip_prefix("wine:") {
         let base = id.split('.').next().unwrap_or(id);
         return EVIDENCE_IDS.contains(&base);
-    }
-    if let Some(id) = citation.strip_prefix("options:") {
-        // An options: case is known when a rule of the model cites it.
-        return crate::catalog::all_rules().any(|r| {
-            r.sources
-                .iter()
-                .any(|s| matches!(s, crate::provenance::Source::Options(x) if *x == id))
-        });
     }
     if let Some(n) = citation.strip_prefix("primary:P") {
         return n.len() == 2
@@ -213,7 +209,9 @@ mod tests {
         assert!(!is_known_citation("so_keepalive#42a54-999"));
         assert!(is_known_citation("wine:K08.2003"));
         assert!(!is_known_citation("wine:K04"));
-        assert!(is_known_citation("primary:P30"));
-        assert!(!is_known_citation("primary:P31"));
+        assert!(is_known_citation("primary:P43"));
+        assert!(!is_known_citation("primary:P44"));
+        assert!(is_known_citation("options:O203"));
+        assert!(!is_known_citation("options:O006"));
     }
 }
