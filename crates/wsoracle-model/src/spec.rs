@@ -1,4 +1,4 @@
-//! The seed specification's clauses (`shared/spec/so_keepalive.md`) and the evidence ids the
+//! The seed specification's clauses (`docs/seed-clauses.md`) and the evidence ids the
 //! oracle knows, so that docs and tests can check every normative clause is implemented and
 //! covered. Paraphrases are the oracle's own words.
 
@@ -126,7 +126,7 @@ pub fn clause(id: &str) -> Option<&'static Clause> {
     CLAUSES.iter().find(|c| c.id == id)
 }
 
-/// The fact ids of `shared/evidence/windows-observed.md` (cite as `wine:ID`). Suffixed variants
+/// The fact ids of `docs/evidence-keepalive.md` (cite as `wine:ID`). Suffixed variants
 /// such as `K08.2003` are accepted by [`is_known_citation`].
 pub static EVIDENCE_IDS: &[&str] = &[
     "K01", "K02", "K03", "K06", "K07", "K08", "K09", "K11", "K14", "G01", "G02", "G03", "G04",
