@@ -491,6 +491,7 @@ fn sample_step(key: &str) -> String {
         "WSAIoctl" => "{s: s, dwIoControlCode: FIONBIO}",
         "advance" => "1s",
         "peer" => "{s: s, state: silent}",
+        "sendto" => "{s: s, to: \"127.0.0.1:5000\"}",
         _ => "{s: s}",
     };
     format!("  - {key}: {args}\n")
@@ -513,6 +514,8 @@ const FIELD_SAMPLES: &[(&str, &str)] = &[
     ("probes_sent", "0"),
     ("state", "idle"),
     ("dropped_at", "null"),
+    ("name", "\"127.0.0.1:5000\""),
+    ("from", "\"127.0.0.1:5000\""),
 ];
 
 #[test]

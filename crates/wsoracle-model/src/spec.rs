@@ -143,6 +143,10 @@ pub const PRIMARY_FACTS: u32 = 43;
 /// SO_TYPE's set), numbered from P60 so that the run from P31 stays free for more.
 pub static PRIMARY_OPTION_FACTS: &[&str] = &["P60", "P61", "P62"];
 
+/// Facts of `docs/evidence-primary.md` read for the address rules (bind, connect, getsockname,
+/// sendto), numbered from P70.
+pub static PRIMARY_ADDRESS_FACTS: &[&str] = &["P70", "P71", "P72", "P73", "P74", "P75"];
+
 /// True when `citation` names a clause, an evidence fact or a primary fact the oracle knows:
 /// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`, `options:O203`
 /// (an id of [`crate::facts::OPTION_FACTS`]).
@@ -162,7 +166,8 @@ pub fn is_known_citation(citation: &str) -> bool {
             && (n
                 .parse::<u32>()
                 .is_ok_and(|n| (1..=PRIMARY_FACTS).contains(&n))
-                || PRIMARY_OPTION_FACTS.iter().any(|p| p[1..] == *n));
+                || PRIMARY_OPTION_FACTS.iter().any(|p| p[1..] == *n)
+                || PRIMARY_ADDRESS_FACTS.iter().any(|p| p[1..] == *n));
     }
     false
 }

@@ -193,6 +193,12 @@ pub struct CallJson {
     /// The name `as` bound (`socket`, `accept`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
+    /// getsockname, getpeername: the address written, as the scenario format writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// recvfrom: the source address written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     /// The call's own memory after it (setsockopt/getsockopt: `optval`, `optlen`; WSAIoctl:
     /// `lpvOutBuffer`, `lpcbBytesReturned`, `completion`).
     #[serde(flatten)]
@@ -252,6 +258,14 @@ impl CallJson {
             ret: o.ret.into(),
             error: o.error.map(ErrorJson::from),
             bound: a.bound.clone(),
+            name: a
+                .name_after
+                .filter(|_| !matches!(call, Call::Recvfrom { .. }))
+                .map(|n| n.to_string()),
+            from: a
+                .name_after
+                .filter(|_| matches!(call, Call::Recvfrom { .. }))
+                .map(|n| n.to_string()),
             memory,
             rule: RuleJson::new(o.rule, fidelity),
             fidelities_differ: o.fidelities_differ(),

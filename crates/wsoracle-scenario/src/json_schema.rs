@@ -118,6 +118,8 @@ pub fn expect_fields(call_key: &str) -> Vec<&'static str> {
             "state",
             "dropped_at",
         ]),
+        "getsockname" | "getpeername" => f.push("name"),
+        "recvfrom" => f.push("from"),
         _ => {}
     }
     f.push("completions");

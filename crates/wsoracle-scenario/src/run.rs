@@ -10,7 +10,7 @@ use wsoracle_model::outcome::{Completed, Outcome, Ret};
 use wsoracle_model::sockopt::{InBuf, IntPtr, OutBuf};
 use wsoracle_model::time::Instant;
 use wsoracle_model::{
-    Config, Fidelity, KeepAliveState, KeepAliveStatus, Peer, Rule, SocketHandle, Stack,
+    Config, Fidelity, KeepAliveState, KeepAliveStatus, Peer, Rule, SockAddr, SocketHandle, Stack,
     WindowsVersion, WsaError, WsaIoctlArgs,
 };
 
@@ -76,6 +76,8 @@ pub struct CallAnswer {
     pub bytes_returned_after: Option<u32>,
     /// The name `as` bound the returned SOCKET to.
     pub bound: Option<String>,
+    /// The address getsockname, getpeername or recvfrom wrote.
+    pub name_after: Option<SockAddr>,
 }
 
 /// A pending call that completed.
@@ -221,6 +223,7 @@ pub fn run_profile_each(
     let config = Config::new(version)
         .with_registry(scenario.registry)
         .with_elevated(scenario.elevated)
+        .with_host(scenario.host)
         .with_fidelity(scenario.fidelity);
     let mut runner = Runner {
         stack: Stack::new(config),
@@ -327,6 +330,17 @@ impl Runner {
                 optlen_after: None,
                 bytes_returned_after: None,
                 bound: None,
+                name_after: None,
+            })
+        };
+        let named = |outcome: Outcome, name: Option<SockAddr>| {
+            StepAnswer::Call(CallAnswer {
+                outcome,
+                buffer_after: None,
+                optlen_after: None,
+                bytes_returned_after: None,
+                bound: None,
+                name_after: name,
             })
         };
         let answer = match &step.call {
@@ -372,6 +386,32 @@ impl Runner {
                 let h = self.handle(s)?;
                 plain(self.stack.connect(h, *peer))
             }
+            Call::BindName { s, name } => {
+                let h = self.handle(s)?;
+                plain(self.stack.bind_name(h, Some(*name)))
+            }
+            Call::ConnectName { s, name } => {
+                let h = self.handle(s)?;
+                plain(self.stack.connect_name(h, *name))
+            }
+            Call::Getsockname { s } | Call::Getpeername { s } => {
+                let h = self.handle(s)?;
+                let (outcome, name) = if matches!(step.call, Call::Getsockname { .. }) {
+                    self.stack.getsockname(h)
+                } else {
+                    self.stack.getpeername(h)
+                };
+                named(outcome, name)
+            }
+            Call::Sendto { s, to, len } => {
+                let h = self.handle(s)?;
+                plain(self.stack.sendto(h, *to, *len))
+            }
+            Call::Recvfrom { s, len } => {
+                let h = self.handle(s)?;
+                let (outcome, from) = self.stack.recvfrom(h, *len).map_err(|m| m.to_string())?;
+                named(outcome, from)
+            }
             Call::CompleteConnect { s } => {
                 let h = self.handle(s)?;
                 plain(self.stack.complete_connect(h).map_err(|m| m.to_string())?)
@@ -394,6 +434,7 @@ impl Runner {
                     optlen_after: Some(*optlen),
                     bytes_returned_after: None,
                     bound: None,
+                    name_after: None,
                 })
             }
             Call::Getsockopt {
@@ -415,6 +456,7 @@ impl Runner {
                     optlen_after: len,
                     bytes_returned_after: None,
                     bound: None,
+                    name_after: None,
                 })
             }
             Call::Condition {
@@ -455,6 +497,7 @@ impl Runner {
                     optlen_after: None,
                     bytes_returned_after: returned,
                     bound: None,
+                    name_after: None,
                 })
             }
             Call::Send { s, len } => {
@@ -493,6 +536,12 @@ impl Runner {
                 StepAnswer::Status(self.stack.keepalive_status(h).map_err(|m| m.to_string())?)
             }
         };
+        // Calls on one end of a connection made inside the host complete calls pending at the
+        // other end (a send, a closesocket).
+        let crossed = self.stack.take_completed();
+        if !crossed.is_empty() {
+            completions.extend(self.completions(crossed));
+        }
         // `peer_sends` answers nothing but its completions; record it as an action without a
         // rule of its own.
         Ok(StepRecord {
@@ -523,6 +572,7 @@ impl Runner {
             optlen_after: None,
             bytes_returned_after: None,
             bound,
+            name_after: None,
         })
     }
 }
@@ -652,6 +702,18 @@ pub fn check_step(
         }
     }
     if let StepAnswer::Call(a) = &record.answer {
+        for (field, want) in [("name", &expect.name), ("from", &expect.from)] {
+            if let Some(text) = want {
+                // Checked at load time; compared by value.
+                let want: Option<SockAddr> = text.parse().ok();
+                if want != a.name_after {
+                    let got = a
+                        .name_after
+                        .map_or("nothing written".into(), |n| n.to_string());
+                    fail(field, text.clone(), got);
+                }
+            }
+        }
         if let Some(want) = &expect.optval {
             let ok = a.buffer_after.as_ref().is_some_and(|b| want.matches(b));
             if !ok {
