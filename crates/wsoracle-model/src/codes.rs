@@ -65,6 +65,7 @@ open_code! {
     format = "{}";
     NO_ERROR = 0, "No error.";
     WSAEINTR = 10004, "A blocking operation was interrupted by WSACancelBlockingCall.";
+    WSAEACCES = 10013, "An attempt was made to access a socket in a way forbidden by its access permissions.";
     WSAEFAULT = 10014, "A pointer argument is not in a valid part of the user address space, or a length is too small.";
     WSAEINVAL = 10022, "An invalid argument was supplied.";
     WSAEWOULDBLOCK = 10035, "A non-blocking socket operation could not be completed immediately.";
@@ -77,6 +78,7 @@ open_code! {
     WSAESOCKTNOSUPPORT = 10044, "The support for the specified socket type does not exist in this address family.";
     WSAEOPNOTSUPP = 10045, "The attempted operation is not supported for the type of object referenced.";
     WSAEAFNOSUPPORT = 10047, "An address incompatible with the requested protocol was used.";
+    WSAEADDRNOTAVAIL = 10049, "The requested address is not valid in its context.";
     WSAENETDOWN = 10050, "A socket operation encountered a dead network (the network subsystem has failed).";
     WSAENETRESET = 10052, "The connection has been broken due to keep-alive activity detecting a failure while the operation was in progress.";
     WSAECONNABORTED = 10053, "An established connection was aborted by the software in your host machine.";
@@ -413,6 +415,7 @@ option_names! {
     (Level::IPPROTO_IPV6, "IPV6_RECVRTHDR", 38, None),
     (Level::IPPROTO_IPV6, "IPV6_TCLASS", 39, None),
     (Level::IPPROTO_IPV6, "IPV6_RECVTCLASS", 40, None),
+    (Level::IPPROTO_IPV6, "IP_ORIGINAL_ARRIVAL_IF", 47, None),
     (Level::IPPROTO_IPV6, "IPV6_ECN", 50, None),
     (Level::IPPROTO_IPV6, "IPV6_RECVECN", 50, Some("IPV6_ECN")),
     (Level::IPPROTO_IPV6, "IPV6_PKTINFO_EX", 51, None),
@@ -548,6 +551,11 @@ open_code! {
     SIO_KEEPALIVE_VALS = 0x9800_0004, "Per-connection keep-alive on/off, idle time and interval (struct tcp_keepalive).";
     SIO_FLUSH = 0x2800_0004, "Discard the send queue.";
     SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc800_0006, "Look up an extension function.";
+    SIO_BASE_HANDLE = 0x4800_0022, "The base service provider's handle of a socket.";
+    SIO_UDP_CONNRESET = 0x9800_000c, "Report (TRUE) or ignore (FALSE) ICMP port-unreachable on a UDP socket.";
+    SIO_UDP_NETRESET = 0x9800_000f, "Report (TRUE) or ignore (FALSE) ICMP TTL-expired on a UDP socket.";
+    SIO_LOOPBACK_FAST_PATH = 0x9800_0010, "TCP loopback fast path (deprecated).";
+    SIO_IDEAL_SEND_BACKLOG_QUERY = 0x4004_747b, "The ideal send backlog of a TCP connection.";
 }
 
 /// The value a Winsock function returns on failure: `SOCKET_ERROR` (−1).

@@ -41,6 +41,10 @@ pub enum Reason {
     ConnectionAborted,
     /// An overlapped operation was started and completes later (`WSA_IO_PENDING`).
     IoPending,
+    /// The process lacks the rights (a raw socket without elevation).
+    AccessDenied,
+    /// An address (a multicast group already joined) is not valid in this context.
+    AddressNotAvailable,
 }
 
 impl Reason {
@@ -68,6 +72,8 @@ impl Reason {
             Reason::ConnectionReset => WsaError::WSAECONNRESET,
             Reason::ConnectionAborted => WsaError::WSAECONNABORTED,
             Reason::IoPending => WsaError::WSA_IO_PENDING,
+            Reason::AccessDenied => WsaError::WSAEACCES,
+            Reason::AddressNotAvailable => WsaError::WSAEADDRNOTAVAIL,
         }
     }
 }

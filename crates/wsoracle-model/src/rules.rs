@@ -73,7 +73,10 @@ rules! {
         "socket creates a socket in the created state, with SO_KEEPALIVE off",
         [D("socket"), C("42a54-152"), P("P30")];
     SOCKET_NOT_MODELLED = "socket.not-modelled", Convention,
-        "only AF_INET/AF_INET6 stream (TCP) and datagram (UDP) sockets are modelled", [Conv("scope")];
+        "only AF_INET/AF_INET6 stream (TCP), datagram (UDP) and raw sockets are modelled", [Conv("scope")];
+    SOCKET_RAW_ACCESS = "socket.raw.access", Documented,
+        "a raw socket needs administrator rights: a standard user's socket(SOCK_RAW) fails with WSAEACCES",
+        [D("D-RAW"), Source::Options("O229"), Source::Options("O232")];
     SOCKET_BAD_PROTOCOL = "socket.bad-protocol", Documented,
         "a protocol that does not fit the type fails with WSAEPROTOTYPE", [D("socket")];
     CLOSESOCKET = "closesocket.ok", Documented,

@@ -444,7 +444,7 @@ impl Stack {
 
     // ---- socket / closesocket / bind / listen / accept -------------------------------------
 
-    /// `socket(af, type, protocol)`. Only AF_INET/AF_INET6 TCP and UDP sockets are modelled.
+    /// `socket(af, type, protocol)`. Only AF_INET/AF_INET6 TCP, UDP and raw sockets are modelled.
     pub fn socket_create(
         &mut self,
         af: AddressFamily,
@@ -479,8 +479,14 @@ impl Stack {
             SocketType::SOCK_DGRAM => {
                 protocol == Protocol::IPPROTO_DEFAULT || protocol == Protocol::IPPROTO_UDP
             }
+            SocketType::SOCK_RAW => true,
             _ => false,
         };
+        if inet && ty == SocketType::SOCK_RAW && !self.config.elevated {
+            // Raw sockets need administrator rights: a standard user's socket() fails with
+            // WSAEACCES (options:O229, O232: the test skips its raw rows on WSAEACCES; doc:D-RAW).
+            return Decision::fail(Reason::AccessDenied, &rules::SOCKET_RAW_ACCESS);
+        }
         if inet && fits {
             Decision::ok((), &rules::SOCKET_CREATED)
         } else {
