@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 pub mod abi;
+pub mod catalog;
 pub mod codes;
 pub mod ioctl;
 pub mod keepalive;

@@ -1,45 +1,12 @@
 //! Every rule of the model, in one table. An outcome names exactly one of these; `ALL` lets the
 //! docs and the coverage tests check that every normative clause is cited by some rule.
 
-use crate::provenance::{Basis, Rule, Source};
+use crate::provenance::{rules, Basis, Source};
 
 use Basis::*;
 use Source::{
     Assumption as A, Clause as C, Convention as Conv, Doc as D, Evidence as E, Primary as P,
 };
-
-/// Declares each rule as a `pub static` and lists them all in `ALL`.
-macro_rules! rules {
-    ( $( $name:ident = $id:literal, $basis:expr, $summary:literal, [ $($src:expr),* $(,)? ]; )* ) => {
-        $( pub static $name: $crate::provenance::Rule = $crate::provenance::Rule { id: $id, basis: $basis, summary: $summary, sources: &[ $($src),* ] }; )*
-        /// Every rule, in declaration order.
-        #[allow(dead_code)]
-        pub static ALL: &[&$crate::provenance::Rule] = &[ $( &$name, )* ];
-    };
-}
-pub(crate) use rules;
-
-/// Every rule of the model: the process, socket and keep-alive rules of this file, the option
-/// layer's common rules, and the rules each option of the table names. No rule twice.
-pub fn all() -> impl Iterator<Item = &'static Rule> {
-    let mut seen: Vec<&'static str> = Vec::new();
-    ALL.iter()
-        .copied()
-        .chain(crate::sockopt::rules::ALL.iter().copied())
-        .chain(
-            crate::sockopt::table::OPTIONS
-                .iter()
-                .flat_map(|d| d.rules()),
-        )
-        .filter(move |r| {
-            if seen.contains(&r.id) {
-                false
-            } else {
-                seen.push(r.id);
-                true
-            }
-        })
-}
 
 rules! {
     // ---- Process: WSAStartup / WSACleanup -------------------------------------------------
@@ -75,8 +42,11 @@ rules! {
     SOCKET_NOT_MODELLED = "socket.not-modelled", Convention,
         "only AF_INET/AF_INET6 stream (TCP), datagram (UDP) and raw sockets are modelled", [Conv("scope")];
     SOCKET_RAW_ACCESS = "socket.raw.access", Documented,
-        "a raw socket needs administrator rights: a standard user's socket(SOCK_RAW) fails with WSAEACCES",
+        "a raw socket needs administrator rights: from Vista on a standard user's socket(SOCK_RAW) fails with WSAEACCES",
         [D("D-RAW"), Source::Options("O229"), Source::Options("O232")];
+    SOCKET_RAW_LEGACY = "socket.raw.legacy", Convention,
+        "before Vista the rights of a raw socket are checked by the calls after socket (doc:D-RAW), which are not modelled",
+        [Conv("scope"), D("D-RAW")];
     SOCKET_BAD_PROTOCOL = "socket.bad-protocol", Documented,
         "a protocol that does not fit the type fails with WSAEPROTOTYPE", [D("socket")];
     CLOSESOCKET = "closesocket.ok", Documented,

@@ -172,7 +172,7 @@ mod tests {
     fn every_normative_clause_is_cited_by_a_rule() {
         for c in normative() {
             assert!(
-                crate::rules::all().any(|r| r.cites(&Source::Clause(c.id))),
+                crate::catalog::all_rules().any(|r| r.cites(&Source::Clause(c.id))),
                 "so_keepalive#{} is cited by no rule",
                 c.id
             );
@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn every_cited_clause_and_fact_exists() {
-        for r in crate::rules::all() {
+        for r in crate::catalog::all_rules() {
             for s in r.sources {
                 match s {
                     Source::Clause(id) => assert!(clause(id).is_some(), "{}: {s}", r.id),

@@ -34,6 +34,11 @@ pub struct Config {
     /// Windows XP and earlier SO_EXCLUSIVEADDRUSE) answers as Windows answers a standard user
     /// otherwise. Default: a standard user.
     pub elevated: bool,
+    /// Decide every setsockopt and getsockopt under the other fidelity too, so that
+    /// `Outcome.other` says where the two disagree (traces and reports need it). Default: on.
+    /// Off, `Outcome.other` is always `None` and a call costs one decision (assumption-free:
+    /// the chosen fidelity's answer is the same either way).
+    pub decide_other_fidelity: bool,
 }
 
 impl Config {
@@ -43,6 +48,15 @@ impl Config {
             registry: Registry::default(),
             fidelity: Fidelity::Observed,
             elevated: false,
+            decide_other_fidelity: true,
+        }
+    }
+
+    /// Whether to decide the other fidelity too (`Outcome.other`); see the field.
+    pub fn with_other_fidelity(self, decide_other_fidelity: bool) -> Self {
+        Config {
+            decide_other_fidelity,
+            ..self
         }
     }
 
@@ -236,6 +250,7 @@ impl Stack {
     }
 
     /// The socket in slot `i`, if the slot holds one.
+    #[allow(dead_code)] // kept for hooks that hold a slot index only
     pub(crate) fn lookup_slot(&self, i: usize) -> Option<(usize, &Socket)> {
         self.slots.get(i)?.socket.as_ref().map(|sock| (i, sock))
     }
@@ -349,6 +364,33 @@ impl Stack {
     /// Calls that do not set the last error (not modelled) leave it alone.
     pub(crate) fn conclude<A>(&mut self, chosen: &Decision<A>, other: &Decision<A>) -> Outcome {
         self.conclude_with(chosen, other, true)
+    }
+
+    /// [`Stack::conclude`] when the other fidelity may not have been decided (`None`: the
+    /// outcome carries no `other`).
+    pub(crate) fn conclude_maybe<A>(
+        &mut self,
+        chosen: &Decision<A>,
+        other: Option<&Decision<A>>,
+    ) -> Outcome {
+        match other {
+            Some(other) => self.conclude_with(chosen, other, true),
+            None => {
+                let answer = chosen.answer();
+                if let Some(e) = answer.error {
+                    self.last_error = e;
+                }
+                Outcome {
+                    ret: answer.ret,
+                    error: answer.error,
+                    written: answer.written,
+                    rule: answer.rule,
+                    fidelity: self.config.fidelity,
+                    other: None,
+                    completion: None,
+                }
+            }
+        }
     }
 
     fn conclude_with<A>(
@@ -483,8 +525,16 @@ impl Stack {
             _ => false,
         };
         if inet && ty == SocketType::SOCK_RAW && !self.config.elevated {
-            // Raw sockets need administrator rights: a standard user's socket() fails with
-            // WSAEACCES (options:O229, O232: the test skips its raw rows on WSAEACCES; doc:D-RAW).
+            // Raw sockets need administrator rights. From Vista on a standard user's socket()
+            // fails with WSAEACCES (doc:D-RAW; options:O229, O232: the test skips its raw rows on
+            // WSAEACCES); before Vista the check comes at later calls, which are not modelled.
+            if !self
+                .config
+                .version
+                .at_least(crate::version::threshold::VISTA)
+            {
+                return Decision::not_modelled(&rules::SOCKET_RAW_LEGACY);
+            }
             return Decision::fail(Reason::AccessDenied, &rules::SOCKET_RAW_ACCESS);
         }
         if inet && fits {
@@ -497,7 +547,7 @@ impl Stack {
     /// `closesocket(s)`.
     pub fn closesocket(&mut self, s: SocketHandle) -> Outcome {
         let d = match self.checks_and_lookup::<usize>(s) {
-            Ok((i, _)) => Decision::ok(i, &rules::CLOSESOCKET),
+            Ok((i, _)) => Decision::ok(i, self.close_rule(i)),
             Err(d) => d,
         };
         let outcome = self.conclude_same(&d);
@@ -591,14 +641,7 @@ impl Stack {
                 // SO_KEEPALIVE (primary:P17); the per-connection fields are reset below.
                 let h = self.insert(Socket::inheriting(&listener));
                 if let Some(j) = self.find(h) {
-                    // options:O369: accept copies the listener's inherited option values.
-                    let copied = self
-                        .option_values(i)
-                        .map(crate::sockopt::table::inherited_values)
-                        .unwrap_or(OptionValues::EMPTY);
-                    if let Some(values) = self.option_values_mut(j) {
-                        *values = copied;
-                    }
+                    self.inherit_options(i, j);
                     self.set_state(j, SocketState::Connected);
                 }
                 outcome.ret = Ret::Socket(h);

@@ -222,7 +222,7 @@ pub mod threshold {
     pub const WIN10_1803: WindowsVersion = WindowsVersion::new(10, 0, 17134);
 
     /// The newest preset (Windows 11 24H2): where no source gives an option's first version,
-    /// the option is present from here (assumption A50).
+    /// the option is present from here (assumption A51).
     pub const NEWEST_PRESET: WindowsVersion = WindowsVersion::new(10, 0, 26100);
 
     /// setsockopt with optlen −1 answers WSAENOBUFS instead of WSAEFAULT (Wine's test:

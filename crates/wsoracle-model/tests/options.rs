@@ -480,3 +480,30 @@ fn descriptors_are_consistent() {
         assert!(def.rules().all(|r| !r.sources.is_empty()), "{}", def.name);
     }
 }
+
+/// doc:D-CLOSE, assumption A50: closesocket names the close SO_LINGER asks for and succeeds at
+/// once.
+#[test]
+fn closesocket_names_the_close_linger_asks_for() {
+    each_preset(|p| {
+        let mut st = started(p, Fidelity::Observed);
+        for (linger, rule) in [
+            (None, "closesocket.ok"),
+            (Some([1u8, 0, 0, 0]), "closesocket.abortive"),
+            (Some([1, 0, 30, 0]), "closesocket.linger"),
+            (Some([0, 0, 30, 0]), "closesocket.ok"),
+        ] {
+            let s = tcp(&mut st);
+            if let Some(l) = linger {
+                assert_eq!(set(&mut st, s, SOL, OptName::SO_LINGER, &l, 4), Ret::OK);
+            }
+            let out = st.closesocket(s);
+            assert_eq!(
+                (out.ret, out.rule.id),
+                (Ret::OK, rule),
+                "{} {linger:?}",
+                p.name
+            );
+        }
+    });
+}

@@ -345,10 +345,12 @@ impl OptionDef {
 
     /// Every rule this option names.
     pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        let always = self.availability.observed == Since::Always
+            && self.availability.documented == Since::Always;
         let mut own = [
             Some(self.set_ok),
             Some(self.get_ok),
-            Some(self.availability.missing),
+            (!always).then_some(self.availability.missing),
             None,
         ];
         if let Access::ReadOnly { rule, .. } = self.access {

@@ -2,8 +2,8 @@
 //! read-only and set-only options, a connect in progress, and unknown option numbers. Each
 //! option's own rules live in its file under `options/`.
 
+use crate::provenance::rules;
 use crate::provenance::{Basis, Source};
-use crate::rules::rules;
 
 use Basis::*;
 use Source::{Assumption as A, Doc as D, Options as O, Report as R};
@@ -14,7 +14,7 @@ rules! {
         "the option does not exist on this version: WSAENOPROTOOPT", [D("D-SOL"), D("D-TCP"), D("D-GET")];
     WRONG_SOCKET = "sockopt.wrong-socket-kind", Observed,
         "a SOL_SOCKET or IPPROTO_TCP option of another socket kind fails with WSAENOPROTOOPT (SO_LINGER on UDP)",
-        [O("O369"), D("D-GET"), A("A40")];
+        [Source::Primary("P61"), D("D-GET"), A("A40")];
     IP_WRONG_SOCKET = "sockopt.ip.wrong-socket-kind", Observed,
         "an IPPROTO_IP or IPPROTO_IPV6 option that does not fit the socket kind (TCP, UDP, raw) fails with WSAEINVAL, set or get",
         [O("O402"), O("O406"), O("O407"), O("O411"), O("O412"), O("O421"), O("O433"), O("O495"), O("O497"), O("O498"), O("O499"), O("O503"), O("O504"), O("O526"), D("D-IP"), D("D-IP6")];

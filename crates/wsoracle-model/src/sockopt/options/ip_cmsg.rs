@@ -8,8 +8,8 @@
 //! messages themselves (WSARecvMsg) are not modelled.
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O};
-use crate::rules::rules;
 use crate::sockopt::def::{DefaultValue, KindFit, LenClass, OptionDef, ValueKind};
 use crate::sockopt::store::Slot;
 use crate::version::threshold;

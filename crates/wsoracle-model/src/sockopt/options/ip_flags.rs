@@ -7,10 +7,10 @@
 //! simulate.
 
 use crate::codes::{Level, OptName, SocketType};
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{Ctx, DefaultValue, KindFit, LenClass, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::store::Slot;
@@ -28,7 +28,7 @@ rules! {
     DONTFRAG_SET = "setsockopt.dontfrag", Observed, "IP_DONTFRAGMENT / IPV6_DONTFRAG store a BOOL on TCP, UDP and raw sockets",
         [O("O228"), O("O229"), O("O230"), O("O231"), O("O232"), O("O122"), O("O123"), O("O124"), O("O125"), O("O441"), O("O472"), O("O502"), O("O564")];
     DONTFRAG_GET = "getsockopt.dontfrag", Observed, "the don't-fragment flag reads 1 on a fresh TCP socket from Vista on (0 before), 0 on UDP and raw sockets",
-        [O("O228"), O("O229"), O("O230"), O("O231"), O("O232"), O("O121"), A("A52")];
+        [O("O228"), O("O229"), O("O230"), O("O231"), O("O232"), O("O121"), A("A53")];
 }
 
 pub static IP_MULTICAST_LOOP: OptionDef = OptionDef {
@@ -103,7 +103,7 @@ pub static IPV6_DONTFRAG: OptionDef = OptionDef {
 
 /// The flag of a fresh socket: TCP sockets have it on from Vista on (`broken(value == 0) /* <
 /// vista */`, options:O228, O231); raw and UDP sockets off (options:O229, O230, O232; IPv4 UDP
-/// by assumption A52).
+/// by assumption A53).
 fn default_dontfrag(ctx: &Ctx<'_>) -> u32 {
     u32::from(
         ctx.sock.socket_type() == SocketType::SOCK_STREAM && ctx.version.at_least(threshold::VISTA),

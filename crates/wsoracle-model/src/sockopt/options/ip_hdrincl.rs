@@ -7,8 +7,8 @@
 
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName, SocketType};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O};
-use crate::rules::rules;
 use crate::sockopt::def::{Ctx, DefaultValue, Fit, KindFit, OptionDef, Sockets, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::store::Slot;
@@ -84,7 +84,12 @@ fn legacy(def: &OptionDef, ctx: &Ctx<'_>) -> Result<Option<OptionDef>, ()> {
     }
 }
 
-fn set_legacy(def: &OptionDef, ctx: &Ctx<'_>, optval: InBuf<'_>, optlen: i32) -> Decision<SetAction> {
+fn set_legacy(
+    def: &OptionDef,
+    ctx: &Ctx<'_>,
+    optval: InBuf<'_>,
+    optlen: i32,
+) -> Decision<SetAction> {
     match legacy(def, ctx) {
         Ok(Some(wide)) => generic::decide_set_plain(&wide, ctx, optval, optlen),
         Ok(None) => generic::decide_set_plain(def, ctx, optval, optlen),

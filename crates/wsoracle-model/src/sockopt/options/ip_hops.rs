@@ -11,8 +11,8 @@
 //! hufrea/byedpi#146, tokio-rs/mio#1120; assumption A41).
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O, Source::Report as R};
-use crate::rules::rules;
 use crate::sockopt::def::{DefaultValue, KindFit, LenClass, OptionDef, ValueKind};
 use crate::sockopt::store::Slot;
 use crate::version::threshold;

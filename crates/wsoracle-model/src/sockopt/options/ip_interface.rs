@@ -9,8 +9,8 @@
 //! interface of the machine is not modelled: every value is stored.
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O};
-use crate::rules::rules;
 use crate::sockopt::def::{DefaultValue, KindFit, OptionDef};
 use crate::sockopt::store::Slot;
 use crate::version::threshold;

@@ -16,11 +16,11 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Convention as C, Source::Doc as D, Source::Options as O,
 };
-use crate::rules::rules;
-use crate::sockopt::def::{Access, Ctx, KindFit, LenClass, OptionDef, ValueKind};
+use crate::sockopt::def::{Access, Ctx, DefaultValue, KindFit, LenClass, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::rules as common;
 use crate::sockopt::store::Group;
@@ -47,7 +47,7 @@ rules! {
         [C("scope")];
 }
 
-static EXTRA: &[&crate::provenance::Rule] = &[&GET, &TWICE, &NOT_JOINED, &NOT_MULTICAST, &FULL];
+static EXTRA: &[&crate::provenance::Rule] = &[&TWICE, &NOT_JOINED, &NOT_MULTICAST, &FULL];
 
 const fn membership(
     level: Level,
@@ -62,6 +62,7 @@ const fn membership(
         value: ValueKind::Opaque { size },
         class: LenClass::Documented,
         access: Access::WriteOnly,
+        default: DefaultValue::Unknown,
         availability: since(threshold::WINXP),
         extra_rules: EXTRA,
         set_hook: Some(set),

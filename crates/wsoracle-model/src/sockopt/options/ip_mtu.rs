@@ -1,5 +1,5 @@
 //! Path-MTU options, present on the newest Windows builds (no source gives their first version:
-//! assumption A50). `IP_MTU` (73) / `IPV6_MTU` (72): get-only, the path MTU of a connected
+//! assumption A51). `IP_MTU` (73) / `IPV6_MTU` (72): get-only, the path MTU of a connected
 //! socket; on a fresh socket every kind answers WSAENOTCONN (options:O428, O459, O490, O521,
 //! O552, O583); the value itself depends on the path, not modelled. `IP_MTU_DISCOVER` (71) /
 //! `IPV6_MTU_DISCOVER` (71): a PMTUD_STATE, IP_PMTUDISC_NOT_SET (0) on a fresh socket
@@ -11,16 +11,16 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Convention as C, Source::Doc as D,
     Source::Options as O,
 };
-use crate::rules::rules;
+use crate::socket::SocketState;
 use crate::sockopt::def::{Access, Ctx, DefaultValue, KindFit, OptionDef};
 use crate::sockopt::generic;
 use crate::sockopt::store::Slot;
 use crate::sockopt::{GetAction, SetAction};
-use crate::socket::SocketState;
 use crate::stack::Decision;
 
 use super::ip_common::{ip, UNPINNED_SINCE};
@@ -31,7 +31,7 @@ rules! {
     MTU_NOT_MODELLED = "sockopt.ip-mtu.not-modelled", Convention, "the path MTU of a connected socket depends on the path, which is not modelled; no source shows a set",
         [C("scope"), D("D-IP")];
     DISCOVER_SET = "setsockopt.mtu-discover", Inferred, "IP_MTU_DISCOVER / IPV6_MTU_DISCOVER store states 1 to 3; 0 (IP_PMTUDISC_NOT_SET, what a fresh socket reads) fails with WSAEINVAL",
-        [O("O427"), O("O458"), O("O489"), D("D-IP"), A("A50")];
+        [O("O427"), O("O458"), O("O489"), D("D-IP"), A("A51")];
     DISCOVER_GET = "getsockopt.mtu-discover", Documented, "IP_MTU_DISCOVER / IPV6_MTU_DISCOVER read IP_PMTUDISC_NOT_SET (0) on a fresh socket",
         [D("D-IP"), O("O427"), O("O458"), O("O489")];
     DISCOVER_LARGE = "setsockopt.mtu-discover.large", Convention, "a PMTUD state above IP_PMTUDISC_PROBE (3) is not modelled",
@@ -53,7 +53,14 @@ const fn mtu(level: Level, optname: OptName, name: &'static str) -> OptionDef {
         },
         set_hook: Some(set_mtu),
         get_hook: Some(get_mtu),
-        ..ip(level, optname, name, KindFit::ALL, &MTU_NOT_MODELLED, &MTU_NOT_CONNECTED)
+        ..ip(
+            level,
+            optname,
+            name,
+            KindFit::ALL,
+            &MTU_NOT_MODELLED,
+            &MTU_NOT_CONNECTED,
+        )
     }
 }
 
@@ -87,12 +94,23 @@ const fn discover(level: Level, optname: OptName, name: &'static str, slot: u8) 
         slot: Slot::Word(slot),
         extra_rules: DISCOVER_EXTRA,
         set_hook: Some(set_discover),
-        ..ip(level, optname, name, KindFit::ALL, &DISCOVER_SET, &DISCOVER_GET)
+        ..ip(
+            level,
+            optname,
+            name,
+            KindFit::ALL,
+            &DISCOVER_SET,
+            &DISCOVER_GET,
+        )
     }
 }
 
-pub static IP_MTU_DISCOVER: OptionDef =
-    discover(Level::IPPROTO_IP, OptName::IP_MTU_DISCOVER, "IP_MTU_DISCOVER", 16);
+pub static IP_MTU_DISCOVER: OptionDef = discover(
+    Level::IPPROTO_IP,
+    OptName::IP_MTU_DISCOVER,
+    "IP_MTU_DISCOVER",
+    16,
+);
 pub static IPV6_MTU_DISCOVER: OptionDef = discover(
     Level::IPPROTO_IPV6,
     OptName::IPV6_MTU_DISCOVER,
@@ -130,5 +148,9 @@ const fn user_mtu(level: Level, optname: OptName, name: &'static str, slot: u8) 
 
 pub static IP_USER_MTU: OptionDef =
     user_mtu(Level::IPPROTO_IP, OptName::IP_USER_MTU, "IP_USER_MTU", 18);
-pub static IPV6_USER_MTU: OptionDef =
-    user_mtu(Level::IPPROTO_IPV6, OptName::IPV6_USER_MTU, "IPV6_USER_MTU", 19);
+pub static IPV6_USER_MTU: OptionDef = user_mtu(
+    Level::IPPROTO_IPV6,
+    OptName::IPV6_USER_MTU,
+    "IPV6_USER_MTU",
+    19,
+);

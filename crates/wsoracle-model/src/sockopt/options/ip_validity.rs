@@ -10,8 +10,10 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
-use crate::provenance::{Basis::*, Source::Convention as C, Source::Doc as D, Source::Options as O};
-use crate::rules::rules;
+use crate::provenance::rules;
+use crate::provenance::{
+    Basis::*, Source::Convention as C, Source::Doc as D, Source::Options as O,
+};
 use crate::sockopt::def::{Availability, Ctx, DefaultValue, KindFit, Modelling, OptionDef};
 use crate::sockopt::generic;
 use crate::sockopt::{GetAction, SetAction};
@@ -29,8 +31,7 @@ rules! {
         [O("O481"), O("O543"), O("O574"), D("D-IP")];
 }
 
-static REFUSED_ONLY: &[&crate::provenance::Rule] = &[&REFUSED];
-static WITH_IFLIST: &[&crate::provenance::Rule] = &[&REFUSED, &IFLIST_OFF];
+static WITH_IFLIST: &[&crate::provenance::Rule] = &[&IFLIST_OFF];
 
 const fn fit_only(
     level: Level,
@@ -45,7 +46,6 @@ const fn fit_only(
         modelling: Modelling::KindsOnly,
         availability,
         default: DefaultValue::Unknown,
-        extra_rules: REFUSED_ONLY,
         set_hook: Some(set),
         get_hook: Some(get),
         wrong_socket: (Reason::InvalidArgument, &REFUSED),
@@ -78,39 +78,228 @@ use KindFit as K;
 const IP: Level = Level::IPPROTO_IP;
 const IP6: Level = Level::IPPROTO_IPV6;
 
-pub static IP_OPTIONS: OptionDef = fit_only(IP, OptName::IP_OPTIONS, "IP_OPTIONS", "IP header options (a byte array)", K::ALL, since(threshold::WINXP));
-pub static IP_RECEIVE_BROADCAST: OptionDef = fit_only(IP, OptName::IP_RECEIVE_BROADCAST, "IP_RECEIVE_BROADCAST", "receive broadcast datagrams", K::NOT_STREAM, since(threshold::WINXP));
-pub static IP_RECVIF: OptionDef = fit_only(IP, OptName::IP_RECVIF, "IP_RECVIF", "receive the arrival interface (control message)", K::NOT_STREAM, since(threshold::VISTA));
-pub static IP_RECVDSTADDR: OptionDef = fit_only(IP, OptName::IP_RECVDSTADDR, "IP_RECVDSTADDR", "receive the destination address (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IP_IFLIST: OptionDef = fit_only(IP, OptName::IP_IFLIST, "IP_IFLIST", "restrict the socket to an interface list", K::ALL, since(threshold::WIN10_1803));
-pub static IP_RTHDR: OptionDef = fit_only(IP, OptName::IP_RTHDR, "IP_RTHDR", "a routing header", K::ALL, UNPINNED_SINCE);
+pub static IP_OPTIONS: OptionDef = fit_only(
+    IP,
+    OptName::IP_OPTIONS,
+    "IP_OPTIONS",
+    "IP header options (a byte array)",
+    K::ALL,
+    since(threshold::WINXP),
+);
+pub static IP_RECEIVE_BROADCAST: OptionDef = fit_only(
+    IP,
+    OptName::IP_RECEIVE_BROADCAST,
+    "IP_RECEIVE_BROADCAST",
+    "receive broadcast datagrams",
+    K::NOT_STREAM,
+    since(threshold::WINXP),
+);
+pub static IP_RECVIF: OptionDef = fit_only(
+    IP,
+    OptName::IP_RECVIF,
+    "IP_RECVIF",
+    "receive the arrival interface (control message)",
+    K::NOT_STREAM,
+    since(threshold::VISTA),
+);
+pub static IP_RECVDSTADDR: OptionDef = fit_only(
+    IP,
+    OptName::IP_RECVDSTADDR,
+    "IP_RECVDSTADDR",
+    "receive the destination address (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IP_IFLIST: OptionDef = fit_only(
+    IP,
+    OptName::IP_IFLIST,
+    "IP_IFLIST",
+    "restrict the socket to an interface list",
+    K::ALL,
+    since(threshold::WIN10_1803),
+);
+pub static IP_RTHDR: OptionDef = fit_only(
+    IP,
+    OptName::IP_RTHDR,
+    "IP_RTHDR",
+    "a routing header",
+    K::ALL,
+    UNPINNED_SINCE,
+);
 pub static IP_GET_IFLIST: OptionDef = OptionDef {
     get_hook: Some(get_iflist),
     extra_rules: WITH_IFLIST,
-    ..fit_only(IP, OptName::IP_GET_IFLIST, "IP_GET_IFLIST", "read the interface list (fails while IP_IFLIST is off)", K::ALL, since(threshold::WIN10_1803))
+    ..fit_only(
+        IP,
+        OptName::IP_GET_IFLIST,
+        "IP_GET_IFLIST",
+        "read the interface list (fails while IP_IFLIST is off)",
+        K::ALL,
+        since(threshold::WIN10_1803),
+    )
 };
-pub static IP_RECVRTHDR: OptionDef = fit_only(IP, OptName::IP_RECVRTHDR, "IP_RECVRTHDR", "receive routing headers (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IP_ORIGINAL_ARRIVAL_IF: OptionDef = fit_only(IP, OptName::IP_ORIGINAL_ARRIVAL_IF, "IP_ORIGINAL_ARRIVAL_IF", "receive the original arrival interface (control message)", K::NOT_STREAM, since(threshold::WIN7));
-pub static IP_ECN: OptionDef = fit_only(IP, OptName::IP_ECN, "IP_ECN", "receive the ECN bits (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IP_PKTINFO_EX: OptionDef = fit_only(IP, OptName::IP_PKTINFO_EX, "IP_PKTINFO_EX", "extended packet information (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IP_WFP_REDIRECT_RECORDS: OptionDef = fit_only(IP, OptName::IP_WFP_REDIRECT_RECORDS, "IP_WFP_REDIRECT_RECORDS", "WFP redirect records (control message)", K::NOT_STREAM, since(threshold::WIN8));
-pub static IP_WFP_REDIRECT_CONTEXT: OptionDef = fit_only(IP, OptName::IP_WFP_REDIRECT_CONTEXT, "IP_WFP_REDIRECT_CONTEXT", "WFP redirect context (control message)", K::NOT_STREAM, since(threshold::WIN8));
-pub static IP_RECVERR: OptionDef = fit_only(IP, OptName::IP_RECVERR, "IP_RECVERR", "receive ICMP errors (UDP only)", K::DGRAM_ONLY, UNPINNED_SINCE);
+pub static IP_RECVRTHDR: OptionDef = fit_only(
+    IP,
+    OptName::IP_RECVRTHDR,
+    "IP_RECVRTHDR",
+    "receive routing headers (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IP_ORIGINAL_ARRIVAL_IF: OptionDef = fit_only(
+    IP,
+    OptName::IP_ORIGINAL_ARRIVAL_IF,
+    "IP_ORIGINAL_ARRIVAL_IF",
+    "receive the original arrival interface (control message)",
+    K::NOT_STREAM,
+    since(threshold::WIN7),
+);
+pub static IP_ECN: OptionDef = fit_only(
+    IP,
+    OptName::IP_ECN,
+    "IP_ECN",
+    "receive the ECN bits (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IP_PKTINFO_EX: OptionDef = fit_only(
+    IP,
+    OptName::IP_PKTINFO_EX,
+    "IP_PKTINFO_EX",
+    "extended packet information (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IP_WFP_REDIRECT_RECORDS: OptionDef = fit_only(
+    IP,
+    OptName::IP_WFP_REDIRECT_RECORDS,
+    "IP_WFP_REDIRECT_RECORDS",
+    "WFP redirect records (control message)",
+    K::NOT_STREAM,
+    since(threshold::WIN8),
+);
+pub static IP_WFP_REDIRECT_CONTEXT: OptionDef = fit_only(
+    IP,
+    OptName::IP_WFP_REDIRECT_CONTEXT,
+    "IP_WFP_REDIRECT_CONTEXT",
+    "WFP redirect context (control message)",
+    K::NOT_STREAM,
+    since(threshold::WIN8),
+);
+pub static IP_RECVERR: OptionDef = fit_only(
+    IP,
+    OptName::IP_RECVERR,
+    "IP_RECVERR",
+    "receive ICMP errors (UDP only)",
+    K::DGRAM_ONLY,
+    UNPINNED_SINCE,
+);
 
-pub static IPV6_HOPOPTS: OptionDef = fit_only(IP6, OptName::IPV6_HOPOPTS, "IPV6_HOPOPTS", "a hop-by-hop options header", K::ALL, UNPINNED_SINCE);
-pub static IPV6_RECVIF: OptionDef = fit_only(IP6, OptName::IPV6_RECVIF, "IPV6_RECVIF", "receive the arrival interface (control message)", K::NOT_STREAM, since(threshold::VISTA));
-pub static IPV6_RECVDSTADDR: OptionDef = fit_only(IP6, OptName::IPV6_RECVDSTADDR, "IPV6_RECVDSTADDR", "receive the destination address (control message)", K::NOT_STREAM, since(threshold::VISTA));
-pub static IPV6_IFLIST: OptionDef = fit_only(IP6, OptName::IPV6_IFLIST, "IPV6_IFLIST", "restrict the socket to an interface list", K::ALL, UNPINNED_SINCE);
-pub static IPV6_RTHDR: OptionDef = fit_only(IP6, OptName::IPV6_RTHDR, "IPV6_RTHDR", "a routing header", K::ALL, UNPINNED_SINCE);
+pub static IPV6_HOPOPTS: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_HOPOPTS,
+    "IPV6_HOPOPTS",
+    "a hop-by-hop options header",
+    K::ALL,
+    UNPINNED_SINCE,
+);
+pub static IPV6_RECVIF: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_RECVIF,
+    "IPV6_RECVIF",
+    "receive the arrival interface (control message)",
+    K::NOT_STREAM,
+    since(threshold::VISTA),
+);
+pub static IPV6_RECVDSTADDR: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_RECVDSTADDR,
+    "IPV6_RECVDSTADDR",
+    "receive the destination address (control message)",
+    K::NOT_STREAM,
+    since(threshold::VISTA),
+);
+pub static IPV6_IFLIST: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_IFLIST,
+    "IPV6_IFLIST",
+    "restrict the socket to an interface list",
+    K::ALL,
+    UNPINNED_SINCE,
+);
+pub static IPV6_RTHDR: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_RTHDR,
+    "IPV6_RTHDR",
+    "a routing header",
+    K::ALL,
+    UNPINNED_SINCE,
+);
 pub static IPV6_GET_IFLIST: OptionDef = OptionDef {
     get_hook: Some(get_iflist),
     extra_rules: WITH_IFLIST,
-    ..fit_only(IP6, OptName::IPV6_GET_IFLIST, "IPV6_GET_IFLIST", "read the interface list (fails while IPV6_IFLIST is off)", K::ALL, UNPINNED_SINCE)
+    ..fit_only(
+        IP6,
+        OptName::IPV6_GET_IFLIST,
+        "IPV6_GET_IFLIST",
+        "read the interface list (fails while IPV6_IFLIST is off)",
+        K::ALL,
+        UNPINNED_SINCE,
+    )
 };
-pub static IPV6_RECVRTHDR: OptionDef = fit_only(IP6, OptName::IPV6_RECVRTHDR, "IPV6_RECVRTHDR", "receive routing headers (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IPV6_ORIGINAL_ARRIVAL_IF: OptionDef = fit_only(IP6, OptName::IP_ORIGINAL_ARRIVAL_IF, "IP_ORIGINAL_ARRIVAL_IF", "receive the original arrival interface (control message)", K::NOT_STREAM, since(threshold::WIN7));
-pub static IPV6_ECN: OptionDef = fit_only(IP6, OptName::IPV6_ECN, "IPV6_ECN", "receive the ECN bits (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IPV6_PKTINFO_EX: OptionDef = fit_only(IP6, OptName::IPV6_PKTINFO_EX, "IPV6_PKTINFO_EX", "extended packet information (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IPV6_WFP_REDIRECT_RECORDS: OptionDef = fit_only(IP6, OptName::IPV6_WFP_REDIRECT_RECORDS, "IPV6_WFP_REDIRECT_RECORDS", "WFP redirect records (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IPV6_WFP_REDIRECT_CONTEXT: OptionDef = fit_only(IP6, OptName::IPV6_WFP_REDIRECT_CONTEXT, "IPV6_WFP_REDIRECT_CONTEXT", "WFP redirect context (control message)", K::NOT_STREAM, UNPINNED_SINCE);
-pub static IPV6_RECVERR: OptionDef = fit_only(IP6, OptName::IPV6_RECVERR, "IPV6_RECVERR", "receive ICMPv6 errors (UDP only)", K::DGRAM_ONLY, UNPINNED_SINCE);
+pub static IPV6_RECVRTHDR: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_RECVRTHDR,
+    "IPV6_RECVRTHDR",
+    "receive routing headers (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IPV6_ORIGINAL_ARRIVAL_IF: OptionDef = fit_only(
+    IP6,
+    OptName::IP_ORIGINAL_ARRIVAL_IF,
+    "IP_ORIGINAL_ARRIVAL_IF",
+    "receive the original arrival interface (control message)",
+    K::NOT_STREAM,
+    since(threshold::WIN7),
+);
+pub static IPV6_ECN: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_ECN,
+    "IPV6_ECN",
+    "receive the ECN bits (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IPV6_PKTINFO_EX: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_PKTINFO_EX,
+    "IPV6_PKTINFO_EX",
+    "extended packet information (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IPV6_WFP_REDIRECT_RECORDS: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_WFP_REDIRECT_RECORDS,
+    "IPV6_WFP_REDIRECT_RECORDS",
+    "WFP redirect records (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IPV6_WFP_REDIRECT_CONTEXT: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_WFP_REDIRECT_CONTEXT,
+    "IPV6_WFP_REDIRECT_CONTEXT",
+    "WFP redirect context (control message)",
+    K::NOT_STREAM,
+    UNPINNED_SINCE,
+);
+pub static IPV6_RECVERR: OptionDef = fit_only(
+    IP6,
+    OptName::IPV6_RECVERR,
+    "IPV6_RECVERR",
+    "receive ICMPv6 errors (UDP only)",
+    K::DGRAM_ONLY,
+    UNPINNED_SINCE,
+);

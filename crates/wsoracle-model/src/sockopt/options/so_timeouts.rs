@@ -6,9 +6,9 @@
 
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::Fidelity;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O, Source::Report as R};
-use crate::rules::rules;
 use crate::sockopt::def::{base, Ctx, LenClass, Modelling, OptionDef};
 use crate::sockopt::generic;
 use crate::sockopt::store::Slot;

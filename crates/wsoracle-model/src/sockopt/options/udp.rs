@@ -3,7 +3,7 @@
 //! on Windows 2000 for UDP_CHECKSUM_COVERAGE); `UDP_SEND_MSG_SIZE` (2) and
 //! `UDP_RECV_MAX_COALESCED_SIZE` (3), DWORDs, 0 on a fresh socket (no segmentation, no
 //! coalescing), which QUIC stacks set for send and receive offload. The page gives no first
-//! version for the last two: present on the newest preset (assumption A50). Datagram sockets
+//! version for the last two: present on the newest preset (assumption A51). Datagram sockets
 //! only: a TCP or raw socket answers WSAENOPROTOOPT (doc:D-GET, "unknown or unsupported by the
 //! indicated protocol family"). The page's "not supported for IPv6" of UDP_NOCHECKSUM names no
 //! error: on an AF_INET6 socket it is not modelled.
@@ -11,8 +11,8 @@
 use crate::abi::InBuf;
 use crate::codes::{AddressFamily, Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Convention as C, Source::Doc as D};
-use crate::rules::rules;
 use crate::sockopt::def::{
     base, Availability, Ctx, DefaultValue, Modelling, OptionDef, Since, Sockets, ValueKind,
 };
@@ -109,7 +109,12 @@ pub static RECV_MAX_COALESCED_SIZE: OptionDef = udp(
     Slot::Word(21),
 );
 
-fn set_v4_only(def: &OptionDef, ctx: &Ctx<'_>, optval: InBuf<'_>, optlen: i32) -> Decision<SetAction> {
+fn set_v4_only(
+    def: &OptionDef,
+    ctx: &Ctx<'_>,
+    optval: InBuf<'_>,
+    optlen: i32,
+) -> Decision<SetAction> {
     if ctx.sock.is_stream() || ctx.sock.address_family() != AddressFamily::AF_INET6 {
         return generic::decide_set_plain(def, ctx, optval, optlen);
     }
