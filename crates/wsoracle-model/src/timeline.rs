@@ -20,7 +20,7 @@
 //! and unanswered probes are counted arithmetically), so `advance` costs O(sockets), whatever
 //! the time elapsed. All arithmetic saturates.
 
-use crate::codes::WsaError;
+use crate::codes::{SocketType, WsaError};
 use crate::keepalive::{self, Effective};
 use crate::outcome::{Completed, Misuse, Outcome, Reason, Ret, Written};
 use crate::provenance::Rule;
@@ -381,6 +381,85 @@ impl Stack {
         }
     }
 
+    /// An ICMP port-unreachable answers what the UDP socket `s` sent (a scenario action). With
+    /// SIO_UDP_CONNRESET reporting on (the default) the next recv fails with WSAECONNRESET; with
+    /// it off the message is dropped (assumption A54: the setting at arrival decides).
+    pub fn icmp_unreachable(&mut self, s: SocketHandle) -> Result<&'static Rule, Misuse> {
+        let (i, sock) = self
+            .lookup(s)
+            .ok_or(Misuse("`icmp_unreachable` needs a socket the process owns"))?;
+        if sock.socket_type() != SocketType::SOCK_DGRAM {
+            return Err(Misuse("`icmp_unreachable` needs a UDP socket"));
+        }
+        if sock.state == SocketState::Created {
+            return Err(Misuse(
+                "`icmp_unreachable` needs a bound UDP socket (one that has sent a datagram)",
+            ));
+        }
+        if sock.recv_pending {
+            return Err(Misuse(
+                "an ICMP error arriving while a blocking recv is pending on the UDP socket is not modelled",
+            ));
+        }
+        let reported = sock.udp_reports_off & 1 == 0;
+        if let Some(sock) = self.socket_mut(i) {
+            sock.icmp_pending |= reported;
+        }
+        Ok(if reported {
+            &rules::UDP_ICMP_REPORTED
+        } else {
+            &rules::UDP_ICMP_IGNORED
+        })
+    }
+
+    /// `recv` on a UDP socket. No datagram ever arrives in the model: the call reports an ICMP
+    /// error the socket holds, or would block (non-blocking), or stays pending (blocking).
+    fn recv_datagram(&mut self, s: SocketHandle) -> Outcome {
+        let d: Decision<usize> = match self.checks_and_lookup(s) {
+            Err(d) => d,
+            Ok((_, sock)) if sock.recv_pending => {
+                Decision::not_modelled(&rules::TL_RECV_SECOND_PENDING) // A34
+            }
+            Ok((_, sock)) if sock.state == SocketState::Created => {
+                Decision::fail(Reason::InvalidArgument, &rules::UDP_RECV_UNBOUND)
+            }
+            Ok((_, sock)) if sock.icmp_pending => {
+                Decision::fail(Reason::ConnectionReset, &rules::UDP_RECV_CONNRESET)
+            }
+            Ok((_, sock)) if sock.non_blocking => {
+                Decision::fail(Reason::WouldBlock, &rules::TL_RECV_WOULDBLOCK)
+            }
+            Ok((i, _)) => Decision::ok(i, &rules::TL_RECV_PENDING),
+        };
+        match d.verdict {
+            Verdict::Ok(i) => {
+                if let Some(sock) = self.socket_mut(i) {
+                    sock.recv_pending = true;
+                }
+                Outcome {
+                    ret: Ret::Pending,
+                    error: None,
+                    written: Written::NOTHING,
+                    rule: d.rule,
+                    fidelity: self.fidelity(),
+                    other: None,
+                    completion: None,
+                }
+            }
+            Verdict::Fail(Reason::ConnectionReset) => {
+                let outcome = self.conclude_same(&d);
+                // The error is reported once: this recv consumes it (assumption A54).
+                if let Some((i, _)) = self.lookup(s) {
+                    if let Some(sock) = self.socket_mut(i) {
+                        sock.icmp_pending = false;
+                    }
+                }
+                outcome
+            }
+            _ => self.conclude_same(&d),
+        }
+    }
+
     /// `send(s, buf, len, 0)`. Sending does not restart the idle period (convention:timeline).
     pub fn send(&mut self, s: SocketHandle, len: u32) -> Outcome {
         let d: Decision<usize> = match self.connected_stream(s) {
@@ -408,6 +487,12 @@ impl Stack {
     /// `recv(s, buf, len, 0)`. A blocking recv with nothing to read returns `Ret::Pending`; the
     /// step that completes it reports a [`Completed`].
     pub fn recv(&mut self, s: SocketHandle, len: u32) -> Outcome {
+        if self
+            .lookup(s)
+            .is_some_and(|(_, sock)| sock.socket_type() == SocketType::SOCK_DGRAM)
+        {
+            return self.recv_datagram(s);
+        }
         #[derive(Clone, Copy)]
         enum Act {
             Read(usize, u16),

@@ -92,6 +92,10 @@ pub enum Call {
     Incoming {
         s: SockRef,
     },
+    /// An ICMP port-unreachable answers what the UDP socket `s` sent (a scenario action).
+    IcmpUnreachable {
+        s: SockRef,
+    },
     Accept {
         s: SockRef,
     },
@@ -175,6 +179,7 @@ impl Call {
             Call::Bind { .. } => "bind",
             Call::Listen { .. } => "listen",
             Call::Incoming { .. } => "incoming",
+            Call::IcmpUnreachable { .. } => "icmp_unreachable",
             Call::Accept { .. } => "accept",
             Call::Ioctlsocket { .. } => "ioctlsocket",
             Call::Connect { .. } => "connect",
@@ -199,6 +204,7 @@ impl Call {
             | Call::Bind { s }
             | Call::Listen { s, .. }
             | Call::Incoming { s }
+            | Call::IcmpUnreachable { s }
             | Call::Accept { s }
             | Call::Ioctlsocket { s, .. }
             | Call::Connect { s, .. }
@@ -224,6 +230,7 @@ impl Call {
         !matches!(
             self,
             Call::Incoming { .. }
+                | Call::IcmpUnreachable { .. }
                 | Call::CompleteConnect { .. }
                 | Call::Condition { .. }
                 | Call::Advance { .. }
@@ -254,6 +261,7 @@ impl Call {
                 None => format!("listen({s}, SOMAXCONN)"),
             },
             Call::Incoming { s } => format!("incoming({s})"),
+            Call::IcmpUnreachable { s } => format!("icmp_unreachable({s})"),
             Call::Accept { s } => format!("accept({s}, NULL, NULL)"),
             Call::Ioctlsocket { s, cmd, argp } => format!("ioctlsocket({s}, {cmd}, &{argp})"),
             Call::Connect { s, peer } => {
@@ -1264,6 +1272,7 @@ impl Loader<'_> {
                     "closesocket" => Call::Closesocket { s },
                     "bind" => Call::Bind { s },
                     "incoming" => Call::Incoming { s },
+                    "icmp_unreachable" => Call::IcmpUnreachable { s },
                     "accept" => Call::Accept { s },
                     "complete_connect" => Call::CompleteConnect { s },
                     _ => Call::KeepaliveStatus { s },
@@ -1512,6 +1521,7 @@ fn present_call_keys(raw: &StepFile) -> Vec<&'static str> {
         raw.bind.is_some(),
         raw.listen.is_some(),
         raw.incoming.is_some(),
+        raw.icmp_unreachable.is_some(),
         raw.accept.is_some(),
         raw.ioctlsocket.is_some(),
         raw.connect.is_some(),
@@ -1569,6 +1579,8 @@ fn raw_call(raw: &StepFile) -> RawCall<'_> {
         RawCall::Listen(a)
     } else if let Some(a) = &raw.incoming {
         RawCall::S("incoming", a)
+    } else if let Some(a) = &raw.icmp_unreachable {
+        RawCall::S("icmp_unreachable", a)
     } else if let Some(a) = &raw.accept {
         RawCall::S("accept", a)
     } else if let Some(a) = &raw.ioctlsocket {

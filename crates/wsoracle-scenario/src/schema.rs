@@ -95,6 +95,8 @@ pub struct StepFile {
     #[serde(default)]
     pub incoming: Option<SArgs>,
     #[serde(default)]
+    pub icmp_unreachable: Option<SArgs>,
+    #[serde(default)]
     pub accept: Option<SArgs>,
     #[serde(default)]
     pub ioctlsocket: Option<IoctlsocketArgs>,
@@ -141,6 +143,7 @@ pub const CALL_KEYS: &[&str] = &[
     "bind",
     "listen",
     "incoming",
+    "icmp_unreachable",
     "accept",
     "ioctlsocket",
     "connect",

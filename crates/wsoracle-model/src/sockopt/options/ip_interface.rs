@@ -25,9 +25,7 @@ rules! {
 }
 
 const fn iface(
-    level: Level,
-    optname: OptName,
-    name: &'static str,
+    (level, optname, name): (Level, OptName, &'static str),
     summary: &'static str,
     fit: KindFit,
     first: crate::version::WindowsVersion,
@@ -44,9 +42,11 @@ const fn iface(
 }
 
 pub static IP_MULTICAST_IF: OptionDef = iface(
-    Level::IPPROTO_IP,
-    OptName::IP_MULTICAST_IF,
-    "IP_MULTICAST_IF",
+    (
+        Level::IPPROTO_IP,
+        OptName::IP_MULTICAST_IF,
+        "IP_MULTICAST_IF",
+    ),
     "the interface for outgoing multicast (address or 0.x.x.x index, network order)",
     KindFit::NOT_STREAM,
     threshold::WINXP,
@@ -55,9 +55,7 @@ pub static IP_MULTICAST_IF: OptionDef = iface(
 );
 
 pub static IP_UNICAST_IF: OptionDef = iface(
-    Level::IPPROTO_IP,
-    OptName::IP_UNICAST_IF,
-    "IP_UNICAST_IF",
+    (Level::IPPROTO_IP, OptName::IP_UNICAST_IF, "IP_UNICAST_IF"),
     "the interface for outgoing unicast (index, network order)",
     KindFit::ALL,
     threshold::VISTA,
@@ -66,9 +64,11 @@ pub static IP_UNICAST_IF: OptionDef = iface(
 );
 
 pub static IPV6_MULTICAST_IF: OptionDef = iface(
-    Level::IPPROTO_IPV6,
-    OptName::IPV6_MULTICAST_IF,
-    "IPV6_MULTICAST_IF",
+    (
+        Level::IPPROTO_IPV6,
+        OptName::IPV6_MULTICAST_IF,
+        "IPV6_MULTICAST_IF",
+    ),
     "the interface for outgoing IPv6 multicast (index, host order)",
     KindFit::NOT_STREAM,
     threshold::WINXP,
@@ -77,9 +77,11 @@ pub static IPV6_MULTICAST_IF: OptionDef = iface(
 );
 
 pub static IPV6_UNICAST_IF: OptionDef = iface(
-    Level::IPPROTO_IPV6,
-    OptName::IPV6_UNICAST_IF,
-    "IPV6_UNICAST_IF",
+    (
+        Level::IPPROTO_IPV6,
+        OptName::IPV6_UNICAST_IF,
+        "IPV6_UNICAST_IF",
+    ),
     "the interface for outgoing IPv6 unicast (index, host order)",
     KindFit::ALL,
     threshold::VISTA,
@@ -88,9 +90,11 @@ pub static IPV6_UNICAST_IF: OptionDef = iface(
 );
 
 pub static IPV6_PROTECTION_LEVEL: OptionDef = iface(
-    Level::IPPROTO_IPV6,
-    OptName::IPV6_PROTECTION_LEVEL,
-    "IPV6_PROTECTION_LEVEL",
+    (
+        Level::IPPROTO_IPV6,
+        OptName::IPV6_PROTECTION_LEVEL,
+        "IPV6_PROTECTION_LEVEL",
+    ),
     "which peers may reach the socket (edge traversal)",
     KindFit::ALL,
     threshold::WINXP,
