@@ -580,10 +580,9 @@ impl Probe {
             "send" => self.send(req),
             "recv" => self.recv(req),
             "reset" => self.reset(req),
-            "condition" | "advance" | "peer" | "peer_sends" | "keepalive_status" => {
-                Ok(Answer::skipped(&id, "not-reproducible")
-                    .message("a real stack cannot reproduce this step on demand"))
-            }
+            "condition" | "advance" | "peer" | "peer_sends" | "keepalive_status"
+            | "icmp_unreachable" => Ok(Answer::skipped(&id, "not-reproducible")
+                .message("a real stack cannot reproduce this step on demand")),
             other => Err(format!("unknown call `{other}`")),
         };
         match result {
