@@ -380,6 +380,15 @@ rules! {
     UDP_ICMP_IGNORED = "icmp.port-unreachable.ignored", Documented,
         "with SIO_UDP_CONNRESET set to FALSE, an ICMP port-unreachable is not reported",
         [D("D-IOCTL"), Source::Report("tokio-rs/tokio#2017"), A("A54")];
+    UDP_RECV_NETRESET = "recv.udp.ttl-expired", Inferred,
+        "after an ICMP time-exceeded (TTL expired), the next recv on the UDP socket fails with WSAENETRESET while SIO_UDP_NETRESET reporting is on (the default)",
+        [D("D-IOCTL"), Source::Report("golang/go#68614"), Source::Report("golang/go#68615"), Source::Report("coder/coder#14549"), A("A54")];
+    UDP_TTL_REPORTED = "icmp.ttl-expired.reported", Convention,
+        "an ICMP time-exceeded answers what the UDP socket sent; with reporting on, the next recv reports it",
+        [Conv("scope"), D("D-IOCTL"), A("A54")];
+    UDP_TTL_IGNORED = "icmp.ttl-expired.ignored", Documented,
+        "with SIO_UDP_NETRESET set to FALSE, an ICMP time-exceeded is not reported",
+        [D("D-IOCTL"), Source::Report("golang/go#68615"), A("A54")];
     IOCTL_UDP_CONNRESET = "wsaioctl.sio-udp-connreset", Documented,
         "SIO_UDP_CONNRESET switches the reporting of ICMP port-unreachable on a UDP socket (on by default); it returns 0",
         [D("D-IOCTL"), Source::Options("O379"), Source::Report("tailscale/tailscale#12927"), Source::Report("golang/go#5834")];

@@ -187,8 +187,9 @@ pub struct Socket {
     /// UDP: ICMP reporting switched off by WSAIoctl (bit 0: SIO_UDP_CONNRESET FALSE, bit 1:
     /// SIO_UDP_NETRESET FALSE). Both are on for a fresh socket (report:tailscale/tailscale#12927).
     pub(crate) udp_reports_off: u8,
-    /// UDP: an ICMP port-unreachable arrived that the next recv reports (WSAECONNRESET).
-    pub(crate) icmp_pending: bool,
+    /// UDP: an ICMP error arrived that the next recv reports: 0 none, 1 port-unreachable
+    /// (WSAECONNRESET), 2 TTL expired (WSAENETRESET).
+    pub(crate) icmp_pending: u8,
 }
 
 impl Socket {
@@ -214,7 +215,7 @@ impl Socket {
             idle_origin: Origin::System,
             interval_origin: Origin::System,
             udp_reports_off: 0,
-            icmp_pending: false,
+            icmp_pending: 0,
         }
     }
 

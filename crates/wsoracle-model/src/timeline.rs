@@ -385,6 +385,25 @@ impl Stack {
     /// SIO_UDP_CONNRESET reporting on (the default) the next recv fails with WSAECONNRESET; with
     /// it off the message is dropped (assumption A54: the setting at arrival decides).
     pub fn icmp_unreachable(&mut self, s: SocketHandle) -> Result<&'static Rule, Misuse> {
+        self.icmp_arrives(s, 1)
+    }
+
+    /// An ICMP time-exceeded (TTL expired) answers what the UDP socket `s` sent: with
+    /// SIO_UDP_NETRESET reporting on (the default) the next recv fails with WSAENETRESET
+    /// (report:golang/go#68614; assumption A54).
+    pub fn icmp_ttl_expired(&mut self, s: SocketHandle) -> Result<&'static Rule, Misuse> {
+        if !self.version().at_least(crate::version::threshold::VISTA) {
+            // godotengine/godot#22332 dates WSAENETRESET on UDP from Vista; nothing says what
+            // earlier versions do with the message.
+            return Err(Misuse(
+                "`icmp_ttl_expired` is modelled from Vista on (SIO_UDP_NETRESET)",
+            ));
+        }
+        self.icmp_arrives(s, 2)
+    }
+
+    /// `kind`: 1 port-unreachable (SIO_UDP_CONNRESET's bit), 2 TTL expired (SIO_UDP_NETRESET's).
+    fn icmp_arrives(&mut self, s: SocketHandle, kind: u8) -> Result<&'static Rule, Misuse> {
         let (i, sock) = self
             .lookup(s)
             .ok_or(Misuse("`icmp_unreachable` needs a socket the process owns"))?;
@@ -401,14 +420,17 @@ impl Stack {
                 "an ICMP error arriving while a blocking recv is pending on the UDP socket is not modelled",
             ));
         }
-        let reported = sock.udp_reports_off & 1 == 0;
-        if let Some(sock) = self.socket_mut(i) {
-            sock.icmp_pending |= reported;
+        let reported = sock.udp_reports_off & kind == 0;
+        if reported {
+            if let Some(sock) = self.socket_mut(i) {
+                sock.icmp_pending = kind;
+            }
         }
-        Ok(if reported {
-            &rules::UDP_ICMP_REPORTED
-        } else {
-            &rules::UDP_ICMP_IGNORED
+        Ok(match (reported, kind) {
+            (true, 1) => &rules::UDP_ICMP_REPORTED,
+            (false, 1) => &rules::UDP_ICMP_IGNORED,
+            (true, _) => &rules::UDP_TTL_REPORTED,
+            (false, _) => &rules::UDP_TTL_IGNORED,
         })
     }
 
@@ -423,8 +445,11 @@ impl Stack {
             Ok((_, sock)) if sock.state == SocketState::Created => {
                 Decision::fail(Reason::InvalidArgument, &rules::UDP_RECV_UNBOUND)
             }
-            Ok((_, sock)) if sock.icmp_pending => {
+            Ok((_, sock)) if sock.icmp_pending == 1 => {
                 Decision::fail(Reason::ConnectionReset, &rules::UDP_RECV_CONNRESET)
+            }
+            Ok((_, sock)) if sock.icmp_pending == 2 => {
+                Decision::fail(Reason::NetworkReset, &rules::UDP_RECV_NETRESET)
             }
             Ok((_, sock)) if sock.non_blocking => {
                 Decision::fail(Reason::WouldBlock, &rules::TL_RECV_WOULDBLOCK)
@@ -446,12 +471,12 @@ impl Stack {
                     completion: None,
                 }
             }
-            Verdict::Fail(Reason::ConnectionReset) => {
+            Verdict::Fail(Reason::ConnectionReset | Reason::NetworkReset) => {
                 let outcome = self.conclude_same(&d);
                 // The error is reported once: this recv consumes it (assumption A54).
                 if let Some((i, _)) = self.lookup(s) {
                     if let Some(sock) = self.socket_mut(i) {
-                        sock.icmp_pending = false;
+                        sock.icmp_pending = 0;
                     }
                 }
                 outcome

@@ -581,8 +581,10 @@ impl Probe {
             "recv" => self.recv(req),
             "reset" => self.reset(req),
             "condition" | "advance" | "peer" | "peer_sends" | "keepalive_status"
-            | "icmp_unreachable" => Ok(Answer::skipped(&id, "not-reproducible")
-                .message("a real stack cannot reproduce this step on demand")),
+            | "icmp_unreachable" | "icmp_ttl_expired" => {
+                Ok(Answer::skipped(&id, "not-reproducible")
+                    .message("a real stack cannot reproduce this step on demand"))
+            }
             other => Err(format!("unknown call `{other}`")),
         };
         match result {

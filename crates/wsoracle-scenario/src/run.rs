@@ -325,6 +325,11 @@ impl Runner {
                 let rule = self.stack.icmp_unreachable(h).map_err(|m| m.to_string())?;
                 StepAnswer::Action { rule }
             }
+            Call::IcmpTtlExpired { s } => {
+                let h = self.handle(s)?;
+                let rule = self.stack.icmp_ttl_expired(h).map_err(|m| m.to_string())?;
+                StepAnswer::Action { rule }
+            }
             Call::Accept { s } => {
                 let h = self.handle(s)?;
                 let outcome = self.stack.accept(h).map_err(|m| m.to_string())?;

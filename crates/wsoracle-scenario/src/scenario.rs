@@ -96,6 +96,10 @@ pub enum Call {
     IcmpUnreachable {
         s: SockRef,
     },
+    /// An ICMP time-exceeded (TTL expired) answers what the UDP socket `s` sent.
+    IcmpTtlExpired {
+        s: SockRef,
+    },
     Accept {
         s: SockRef,
     },
@@ -180,6 +184,7 @@ impl Call {
             Call::Listen { .. } => "listen",
             Call::Incoming { .. } => "incoming",
             Call::IcmpUnreachable { .. } => "icmp_unreachable",
+            Call::IcmpTtlExpired { .. } => "icmp_ttl_expired",
             Call::Accept { .. } => "accept",
             Call::Ioctlsocket { .. } => "ioctlsocket",
             Call::Connect { .. } => "connect",
@@ -205,6 +210,7 @@ impl Call {
             | Call::Listen { s, .. }
             | Call::Incoming { s }
             | Call::IcmpUnreachable { s }
+            | Call::IcmpTtlExpired { s }
             | Call::Accept { s }
             | Call::Ioctlsocket { s, .. }
             | Call::Connect { s, .. }
@@ -231,6 +237,7 @@ impl Call {
             self,
             Call::Incoming { .. }
                 | Call::IcmpUnreachable { .. }
+                | Call::IcmpTtlExpired { .. }
                 | Call::CompleteConnect { .. }
                 | Call::Condition { .. }
                 | Call::Advance { .. }
@@ -262,6 +269,7 @@ impl Call {
             },
             Call::Incoming { s } => format!("incoming({s})"),
             Call::IcmpUnreachable { s } => format!("icmp_unreachable({s})"),
+            Call::IcmpTtlExpired { s } => format!("icmp_ttl_expired({s})"),
             Call::Accept { s } => format!("accept({s}, NULL, NULL)"),
             Call::Ioctlsocket { s, cmd, argp } => format!("ioctlsocket({s}, {cmd}, &{argp})"),
             Call::Connect { s, peer } => {
@@ -1273,6 +1281,7 @@ impl Loader<'_> {
                     "bind" => Call::Bind { s },
                     "incoming" => Call::Incoming { s },
                     "icmp_unreachable" => Call::IcmpUnreachable { s },
+                    "icmp_ttl_expired" => Call::IcmpTtlExpired { s },
                     "accept" => Call::Accept { s },
                     "complete_connect" => Call::CompleteConnect { s },
                     _ => Call::KeepaliveStatus { s },
@@ -1522,6 +1531,7 @@ fn present_call_keys(raw: &StepFile) -> Vec<&'static str> {
         raw.listen.is_some(),
         raw.incoming.is_some(),
         raw.icmp_unreachable.is_some(),
+        raw.icmp_ttl_expired.is_some(),
         raw.accept.is_some(),
         raw.ioctlsocket.is_some(),
         raw.connect.is_some(),
@@ -1581,6 +1591,8 @@ fn raw_call(raw: &StepFile) -> RawCall<'_> {
         RawCall::S("incoming", a)
     } else if let Some(a) = &raw.icmp_unreachable {
         RawCall::S("icmp_unreachable", a)
+    } else if let Some(a) = &raw.icmp_ttl_expired {
+        RawCall::S("icmp_ttl_expired", a)
     } else if let Some(a) = &raw.accept {
         RawCall::S("accept", a)
     } else if let Some(a) = &raw.ioctlsocket {

@@ -97,6 +97,8 @@ pub struct StepFile {
     #[serde(default)]
     pub icmp_unreachable: Option<SArgs>,
     #[serde(default)]
+    pub icmp_ttl_expired: Option<SArgs>,
+    #[serde(default)]
     pub accept: Option<SArgs>,
     #[serde(default)]
     pub ioctlsocket: Option<IoctlsocketArgs>,
@@ -144,6 +146,7 @@ pub const CALL_KEYS: &[&str] = &[
     "listen",
     "incoming",
     "icmp_unreachable",
+    "icmp_ttl_expired",
     "accept",
     "ioctlsocket",
     "connect",
