@@ -98,13 +98,19 @@ fn answer(o: &Outcome, written: Option<(&[u8], i32)>) -> (String, String) {
         let _ = write!(a, "; optval {}; optlen {len}", hex(buf));
     }
     if let Some(other) = &o.other {
-        let _ = write!(
-            a,
-            " (the {} fidelity: {}{})",
-            o.fidelity.other(),
-            other.ret,
-            other.error.map(|e| format!(" {e}")).unwrap_or_default()
-        );
+        let mut alt = other.ret.to_string();
+        if let Some(e) = other.error {
+            if !(other.ret == Ret::OK && e.is_ok()) {
+                let _ = write!(alt, " {e}");
+            }
+        }
+        if other.written.len > 0 {
+            let _ = write!(alt, "; writes {}", hex(other.written.data()));
+        }
+        if let Some(l) = other.written.optlen {
+            let _ = write!(alt, "; optlen {l}");
+        }
+        let _ = write!(a, " (the {} fidelity: {alt})", o.fidelity.other());
     }
     (a, o.rule.id.to_string())
 }

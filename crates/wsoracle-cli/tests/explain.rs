@@ -100,7 +100,7 @@ fn explain_option_answers_for_any_option() {
     assert!(out.contains("length class: A (BOOLEAN: one byte)"), "{out}");
     // options:O066: one byte written, *optlen 1, on every preset.
     assert!(
-        out.contains("all: = 0; optval 00 be ad de; optlen 1  [getsockopt.tcp-nodelay]"),
+        out.contains("all: = 0; optval 00 be ad de; optlen 1 (the documented fidelity: 0; writes 00 00 00 00; optlen 4)  [getsockopt.tcp-nodelay]"),
         "{out}"
     );
     let (code, out) = explain(&["--option", "SO_RCVTIMEO", "--format", "json"]);

@@ -43,6 +43,7 @@ pub mod stack;
 mod testutil;
 pub mod time;
 pub mod timeline;
+mod timers;
 pub mod version;
 
 pub use abi::{InBuf, IntPtr, OutBuf};

@@ -363,6 +363,12 @@ rules! {
     TL_RECV_PENDING = "recv.pending", Convention,
         "a blocking recv with nothing to read stays pending until data arrives or the connection drops",
         [Conv("recv"), D("recv")];
+    TL_RECV_PENDING_TIMEOUT = "recv.pending.timeout", Observed,
+        "a blocking recv with nothing to read and SO_RCVTIMEO set stays pending for that many milliseconds",
+        [D("D-SOL"), Source::Options("O368"), Conv("recv")];
+    TL_RECV_TIMED_OUT = "recv.timed-out", Observed,
+        "a pending blocking recv whose SO_RCVTIMEO runs out completes with WSAETIMEDOUT",
+        [Source::Options("O368"), D("D-SOL")];
     TL_RECV_COMPLETED = "recv.completed", Documented,
         "a pending recv completes with the bytes that arrived (at most len)", [D("recv")];
     TL_RECV_SECOND_PENDING = "recv.second-pending", Assumption,

@@ -335,7 +335,13 @@ pub struct OptionDef {
 impl OptionDef {
     /// The natural size of the value in bytes.
     pub fn size(&self) -> u32 {
-        match (self.class, self.value) {
+        self.size_in(self.class)
+    }
+
+    /// The natural size under a length class: one byte for a BOOLEAN (class A), else the value
+    /// kind's size (what the documentation gives: a DWORD, a `linger`, a structure).
+    pub fn size_in(&self, class: LenClass) -> u32 {
+        match (class, self.value) {
             (LenClass::A, _) => 1,
             (_, ValueKind::Handle) => 8,
             (_, ValueKind::Opaque { size }) => size,

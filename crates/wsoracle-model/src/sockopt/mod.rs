@@ -207,6 +207,15 @@ impl Stack {
                 }
             }
         }
+        // What the socket's keep-alive does next may have changed (timers.rs).
+        self.reschedule(i);
+    }
+
+    /// The socket's SO_RCVTIMEO in milliseconds, when it is set and not 0 (no time-out).
+    pub(crate) fn recv_timeout_ms(&self, i: usize) -> Option<u32> {
+        self.option_values(i)
+            .and_then(|v| v.get(options::so_timeouts::RCVTIMEO.slot))
+            .filter(|ms| *ms != 0)
     }
 
     /// The rule of a closesocket, by the socket's SO_LINGER (doc:D-CLOSE): a graceful close by

@@ -43,6 +43,8 @@ pub struct OptionValues {
     groups: [Option<Group>; GROUPS],
     /// When the connection was established (ms), for SO_CONNECT_TIME; `None` before.
     pub(crate) connected_at: Option<u64>,
+    /// When a pending blocking recv times out (ms), set from SO_RCVTIMEO when it goes pending.
+    pub(crate) recv_deadline: Option<u64>,
 }
 
 const _: () = assert!(WORDS <= 32, "words_set is a u32");
@@ -55,6 +57,7 @@ impl OptionValues {
         words_set: 0,
         groups: [None; GROUPS],
         connected_at: None,
+        recv_deadline: None,
     };
 
     /// The socket joined `g` (same family, group and interface).
