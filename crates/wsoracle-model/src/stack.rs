@@ -447,12 +447,12 @@ impl Stack {
             return;
         }
         // A socket that is neither connected nor dropped, and has no timer, has nothing to
-        // work out (it gets one when it connects).
+        // work out (it gets one when it connects), unless a recv waits on it (a UDP socket's
+        // SO_RCVTIMEO deadline).
         let quiet = slot.timer.is_nothing()
-            && slot
-                .socket
-                .as_ref()
-                .is_none_or(|s| !matches!(s.state, SocketState::Connected | SocketState::Dropped));
+            && slot.socket.as_ref().is_none_or(|s| {
+                !s.recv_pending && !matches!(s.state, SocketState::Connected | SocketState::Dropped)
+            });
         if quiet {
             return;
         }

@@ -576,12 +576,23 @@ impl Stack {
             Ok((_, sock)) if sock.non_blocking => {
                 Decision::fail(Reason::WouldBlock, &rules::TL_RECV_WOULDBLOCK)
             }
+            Ok((i, _)) if self.recv_timeout_ms(i).is_some() => {
+                Decision::ok(i, &rules::TL_RECV_PENDING_TIMEOUT)
+            }
             Ok((i, _)) => Decision::ok(i, &rules::TL_RECV_PENDING),
         };
         match d.verdict {
             Verdict::Ok(i) => {
                 if let Some(sock) = self.socket_mut(i) {
                     sock.recv_pending = true;
+                }
+                // options:O368: SO_RCVTIMEO bounds the wait, as on a TCP socket.
+                let now = self.now().0;
+                if let Some(ms) = self.recv_timeout_ms(i) {
+                    if let Some(values) = self.option_values_mut(i) {
+                        values.recv_deadline = Some(now.saturating_add(u64::from(ms)));
+                    }
+                    self.reschedule(i);
                 }
                 Outcome {
                     ret: Ret::Pending,
