@@ -16,7 +16,7 @@ pub enum Slot {
 }
 
 /// How many words the store has. Raise it when an option needs another.
-pub const WORDS: usize = 32;
+pub const WORDS: usize = 22;
 
 /// One multicast membership (IP_ADD_MEMBERSHIP, IPV6_ADD_MEMBERSHIP): the group and the
 /// interface as the caller gave them.

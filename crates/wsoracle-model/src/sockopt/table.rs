@@ -217,6 +217,21 @@ mod tests {
     }
 
     #[test]
+    fn every_slot_fits_the_store() {
+        for def in OPTIONS {
+            match def.slot {
+                Slot::Flag(b) => assert!(b < 32, "{}", def.name),
+                Slot::Word(w) => assert!(
+                    usize::from(w) < crate::sockopt::store::WORDS,
+                    "{}: raise WORDS",
+                    def.name
+                ),
+                Slot::None => {}
+            }
+        }
+    }
+
+    #[test]
     fn names_outside_the_table_are_not_modelled_and_numbers_unknown() {
         assert!(matches!(
             lookup(Level::IPPROTO_TCP, OptName::TCP_NOSYNRETRIES),
