@@ -29,6 +29,7 @@
 pub mod abi;
 pub mod catalog;
 pub mod codes;
+pub mod facts;
 pub mod ioctl;
 pub mod keepalive;
 pub mod outcome;

@@ -1,4 +1,4 @@
-//! The seed specification's clauses (`shared/spec/so_keepalive.md`) and the evidence ids the
+//! The seed specification's clauses (`docs/seed-clauses.md`) and the evidence ids the
 //! oracle knows, so that docs and tests can check every normative clause is implemented and
 //! covered. Paraphrases are the oracle's own words.
 
@@ -126,7 +126,7 @@ pub fn clause(id: &str) -> Option<&'static Clause> {
     CLAUSES.iter().find(|c| c.id == id)
 }
 
-/// The fact ids of `shared/evidence/windows-observed.md` (cite as `wine:ID`). Suffixed variants
+/// The fact ids of `docs/evidence-keepalive.md` (cite as `wine:ID`). Suffixed variants
 /// such as `K08.2003` are accepted by [`is_known_citation`].
 pub static EVIDENCE_IDS: &[&str] = &[
     "K01", "K02", "K03", "K06", "K07", "K08", "K09", "K11", "K14", "G01", "G02", "G03", "G04",
@@ -137,15 +137,19 @@ pub static EVIDENCE_IDS: &[&str] = &[
 ];
 
 /// The number of facts in `docs/evidence-primary.md` (cite as `primary:P01` … ).
-pub const PRIMARY_FACTS: u32 = 30;
+pub const PRIMARY_FACTS: u32 = 43;
 
 /// Facts of `docs/evidence-primary.md` read for the option table (SO_DEBUG, SO_LINGER on UDP,
 /// SO_TYPE's set), numbered from P60 so that the run from P31 stays free for more.
 pub static PRIMARY_OPTION_FACTS: &[&str] = &["P60", "P61", "P62"];
 
 /// True when `citation` names a clause, an evidence fact or a primary fact the oracle knows:
-/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`.
+/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`, `options:O203`
+/// (an id of [`crate::facts::OPTION_FACTS`]).
 pub fn is_known_citation(citation: &str) -> bool {
+    if let Some(id) = citation.strip_prefix("options:") {
+        return crate::facts::option_fact(id).is_some();
+    }
     if let Some(id) = citation.strip_prefix("so_keepalive#") {
         return clause(id).is_some();
     }
@@ -200,7 +204,9 @@ mod tests {
         assert!(!is_known_citation("so_keepalive#42a54-999"));
         assert!(is_known_citation("wine:K08.2003"));
         assert!(!is_known_citation("wine:K04"));
-        assert!(is_known_citation("primary:P30"));
-        assert!(!is_known_citation("primary:P31"));
+        assert!(is_known_citation("primary:P43"));
+        assert!(!is_known_citation("primary:P44"));
+        assert!(is_known_citation("options:O203"));
+        assert!(!is_known_citation("options:O006"));
     }
 }

@@ -1,8 +1,8 @@
 //! The process-level Winsock stack: start-up counting, the socket table, the environment
 //! conditions, and every call the model answers.
 //!
-//! Heads up: before changing a rule here, read `shared/spec/so_keepalive.md` (the seed page,
-//! clause by clause), `shared/evidence/windows-observed.md` and `docs/evidence-primary.md` (what
+//! Heads up: before changing a rule here, read `docs/seed-clauses.md` (the seed page,
+//! clause by clause), `docs/evidence-keepalive.md` and `docs/evidence-primary.md` (what
 //! real Windows does), and `docs/assumptions.md` (what the model chose where they are silent).
 //!
 //! The API follows one contract:
