@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use wsoracle_model::codes::{Level, OptName, OPTION_NAMES, WINSOCK_2_2};
 use wsoracle_model::outcome::Outcome;
-use wsoracle_model::sockopt::def::{Access, OptionDef, Since, Sockets};
+use wsoracle_model::sockopt::def::{Access, OptionDef, Since};
 use wsoracle_model::sockopt::table::{lookup, Lookup};
 use wsoracle_model::{
     AddressFamily, Config, Fidelity, InBuf, IntPtr, OutBuf, Protocol, Ret, SocketHandle,
@@ -66,16 +66,21 @@ fn since(s: Since) -> String {
     }
 }
 
-/// A fresh socket of a kind the option fits (TCP unless it is datagram-only).
+/// A fresh socket of a kind the option fits (TCP unless it does not fit TCP; the level's own
+/// family for an IP-level option).
 fn socket_for(stack: &mut Stack, def: Option<&OptionDef>) -> Option<SocketHandle> {
     stack.wsa_startup(WINSOCK_2_2);
-    let datagram = def.is_some_and(|d| d.sockets == Sockets::Datagram);
+    let datagram = def.is_some_and(|d| !d.sockets.fits(SocketType::SOCK_STREAM));
     let (ty, proto) = if datagram {
         (SocketType::SOCK_DGRAM, Protocol::IPPROTO_UDP)
     } else {
         (SocketType::SOCK_STREAM, Protocol::IPPROTO_TCP)
     };
-    match stack.socket_create(AddressFamily::AF_INET, ty, proto).ret {
+    let af = match def {
+        Some(d) if d.level == wsoracle_model::Level::IPPROTO_IPV6 => AddressFamily::AF_INET6,
+        _ => AddressFamily::AF_INET,
+    };
+    match stack.socket_create(af, ty, proto).ret {
         Ret::Socket(s) => Some(s),
         _ => None,
     }

@@ -417,6 +417,7 @@ option_names! {
     (Level::IPPROTO_IPV6, "IPV6_RECVRTHDR", 38, None),
     (Level::IPPROTO_IPV6, "IPV6_TCLASS", 39, None),
     (Level::IPPROTO_IPV6, "IPV6_RECVTCLASS", 40, None),
+    (Level::IPPROTO_IPV6, "IP_ORIGINAL_ARRIVAL_IF", 47, None),
     (Level::IPPROTO_IPV6, "IPV6_ECN", 50, None),
     (Level::IPPROTO_IPV6, "IPV6_RECVECN", 50, Some("IPV6_ECN")),
     (Level::IPPROTO_IPV6, "IPV6_PKTINFO_EX", 51, None),
@@ -552,6 +553,11 @@ open_code! {
     SIO_KEEPALIVE_VALS = 0x9800_0004, "Per-connection keep-alive on/off, idle time and interval (struct tcp_keepalive).";
     SIO_FLUSH = 0x2800_0004, "Discard the send queue.";
     SIO_GET_EXTENSION_FUNCTION_POINTER = 0xc800_0006, "Look up an extension function.";
+    SIO_BASE_HANDLE = 0x4800_0022, "The base service provider's handle of a socket.";
+    SIO_UDP_CONNRESET = 0x9800_000c, "Report (TRUE) or ignore (FALSE) ICMP port-unreachable on a UDP socket.";
+    SIO_UDP_NETRESET = 0x9800_000f, "Report (TRUE) or ignore (FALSE) ICMP TTL-expired on a UDP socket.";
+    SIO_LOOPBACK_FAST_PATH = 0x9800_0010, "TCP loopback fast path (deprecated).";
+    SIO_IDEAL_SEND_BACKLOG_QUERY = 0x4004_747b, "The ideal send backlog of a TCP connection.";
 }
 
 /// The value a Winsock function returns on failure: `SOCKET_ERROR` (−1).

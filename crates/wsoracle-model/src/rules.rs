@@ -40,7 +40,13 @@ rules! {
         "socket creates a socket in the created state, with SO_KEEPALIVE off",
         [D("socket"), C("42a54-152"), P("P30")];
     SOCKET_NOT_MODELLED = "socket.not-modelled", Convention,
-        "only AF_INET/AF_INET6 stream (TCP) and datagram (UDP) sockets are modelled", [Conv("scope")];
+        "only AF_INET/AF_INET6 stream (TCP), datagram (UDP) and raw sockets are modelled", [Conv("scope")];
+    SOCKET_RAW_ACCESS = "socket.raw.access", Documented,
+        "a raw socket needs administrator rights: from Vista on a standard user's socket(SOCK_RAW) fails with WSAEACCES",
+        [D("D-RAW"), Source::Options("O229"), Source::Options("O232")];
+    SOCKET_RAW_LEGACY = "socket.raw.legacy", Convention,
+        "before Vista the rights of a raw socket are checked by the calls after socket (doc:D-RAW), which are not modelled",
+        [Conv("scope"), D("D-RAW")];
     SOCKET_BAD_PROTOCOL = "socket.bad-protocol", Documented,
         "a protocol that does not fit the type fails with WSAEPROTOTYPE", [D("socket")];
     CLOSESOCKET = "closesocket.ok", Documented,
@@ -368,7 +374,36 @@ rules! {
     TL_RECV_SECOND_PENDING = "recv.second-pending", Assumption,
         "a second blocking recv while one is pending on the same socket is not modelled", [A("A34")];
     TL_NOT_MODELLED_DGRAM = "send-recv.datagram", Convention,
-        "send and recv on datagram sockets are not modelled", [Conv("scope")];
+        "send on datagram sockets is not modelled", [Conv("scope")];
+    UDP_RECV_UNBOUND = "recv.udp.unbound", Documented,
+        "recv on a UDP socket that is not bound fails with WSAEINVAL", [D("recv")];
+    UDP_RECV_CONNRESET = "recv.udp.port-unreachable", Inferred,
+        "after an ICMP port-unreachable, the next recv on the UDP socket fails with WSAECONNRESET while SIO_UDP_CONNRESET reporting is on (the default)",
+        [D("D-IOCTL"), Source::Report("tokio-rs/tokio#2017"), Source::Report("golang/go#5834"), Source::Report("tailscale/tailscale#12927"), A("A54")];
+    UDP_ICMP_REPORTED = "icmp.port-unreachable.reported", Convention,
+        "an ICMP port-unreachable answers what the UDP socket sent; with reporting on, the next recv reports it",
+        [Conv("scope"), D("D-IOCTL"), A("A54")];
+    UDP_ICMP_IGNORED = "icmp.port-unreachable.ignored", Documented,
+        "with SIO_UDP_CONNRESET set to FALSE, an ICMP port-unreachable is not reported",
+        [D("D-IOCTL"), Source::Report("tokio-rs/tokio#2017"), A("A54")];
+    UDP_RECV_NETRESET = "recv.udp.ttl-expired", Inferred,
+        "after an ICMP time-exceeded (TTL expired), the next recv on the UDP socket fails with WSAENETRESET while SIO_UDP_NETRESET reporting is on (the default)",
+        [D("D-IOCTL"), Source::Report("golang/go#68614"), Source::Report("golang/go#68615"), Source::Report("coder/coder#14549"), A("A54")];
+    UDP_TTL_REPORTED = "icmp.ttl-expired.reported", Convention,
+        "an ICMP time-exceeded answers what the UDP socket sent; with reporting on, the next recv reports it",
+        [Conv("scope"), D("D-IOCTL"), A("A54")];
+    UDP_TTL_IGNORED = "icmp.ttl-expired.ignored", Documented,
+        "with SIO_UDP_NETRESET set to FALSE, an ICMP time-exceeded is not reported",
+        [D("D-IOCTL"), Source::Report("golang/go#68615"), A("A54")];
+    IOCTL_UDP_CONNRESET = "wsaioctl.sio-udp-connreset", Documented,
+        "SIO_UDP_CONNRESET switches the reporting of ICMP port-unreachable on a UDP socket (on by default); it returns 0",
+        [D("D-IOCTL"), Source::Options("O379"), Source::Report("tailscale/tailscale#12927"), Source::Report("golang/go#5834")];
+    IOCTL_UDP_NETRESET = "wsaioctl.sio-udp-netreset", Documented,
+        "SIO_UDP_NETRESET switches the reporting of ICMP TTL-expired on a UDP socket (on by default); it returns 0",
+        [D("D-IOCTL"), Source::Options("O380"), Source::Report("golang/go#68615"), Source::Report("godotengine/godot#22332")];
+    IOCTL_UDP_REPORTS_NOT_MODELLED = "wsaioctl.sio-udp-reports.not-modelled", Convention,
+        "SIO_UDP_CONNRESET / SIO_UDP_NETRESET on a TCP or raw socket, with a short input, or before Windows XP (NETRESET: Vista) are in no source",
+        [Conv("scope"), D("D-IOCTL")];
 }
 
 #[cfg(test)]

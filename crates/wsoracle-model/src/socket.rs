@@ -184,6 +184,12 @@ pub struct Socket {
     pub(crate) rx: u16,
     pub(crate) idle_origin: Origin,
     pub(crate) interval_origin: Origin,
+    /// UDP: ICMP reporting switched off by WSAIoctl (bit 0: SIO_UDP_CONNRESET FALSE, bit 1:
+    /// SIO_UDP_NETRESET FALSE). Both are on for a fresh socket (report:tailscale/tailscale#12927).
+    pub(crate) udp_reports_off: u8,
+    /// UDP: an ICMP error arrived that the next recv reports: 0 none, 1 port-unreachable
+    /// (WSAECONNRESET), 2 TTL expired (WSAENETRESET).
+    pub(crate) icmp_pending: u8,
 }
 
 impl Socket {
@@ -208,6 +214,8 @@ impl Socket {
             rx: 0,
             idle_origin: Origin::System,
             interval_origin: Origin::System,
+            udp_reports_off: 0,
+            icmp_pending: 0,
         }
     }
 

@@ -504,12 +504,12 @@ impl Stack {
             return;
         }
         // A socket that is neither connected nor dropped, and has no timer, has nothing to
-        // work out (it gets one when it connects).
+        // work out (it gets one when it connects), unless a recv waits on it (a UDP socket's
+        // SO_RCVTIMEO deadline).
         let quiet = slot.timer.is_nothing()
-            && slot
-                .socket
-                .as_ref()
-                .is_none_or(|s| !matches!(s.state, SocketState::Connected | SocketState::Dropped));
+            && slot.socket.as_ref().is_none_or(|s| {
+                !s.recv_pending && !matches!(s.state, SocketState::Connected | SocketState::Dropped)
+            });
         if quiet {
             return;
         }
@@ -759,7 +759,7 @@ impl Stack {
 
     // ---- socket / closesocket / bind / listen / accept -------------------------------------
 
-    /// `socket(af, type, protocol)`. Only AF_INET/AF_INET6 TCP and UDP sockets are modelled.
+    /// `socket(af, type, protocol)`. Only AF_INET/AF_INET6 TCP, UDP and raw sockets are modelled.
     pub fn socket_create(
         &mut self,
         af: AddressFamily,
@@ -794,8 +794,22 @@ impl Stack {
             SocketType::SOCK_DGRAM => {
                 protocol == Protocol::IPPROTO_DEFAULT || protocol == Protocol::IPPROTO_UDP
             }
+            SocketType::SOCK_RAW => true,
             _ => false,
         };
+        if inet && ty == SocketType::SOCK_RAW && !self.config.elevated {
+            // Raw sockets need administrator rights. From Vista on a standard user's socket()
+            // fails with WSAEACCES (doc:D-RAW; options:O229, O232: the test skips its raw rows on
+            // WSAEACCES); before Vista the check comes at later calls, which are not modelled.
+            if !self
+                .config
+                .version
+                .at_least(crate::version::threshold::VISTA)
+            {
+                return Decision::not_modelled(&rules::SOCKET_RAW_LEGACY);
+            }
+            return Decision::fail(Reason::AccessDenied, &rules::SOCKET_RAW_ACCESS);
+        }
         if inet && fits {
             Decision::ok((), &rules::SOCKET_CREATED)
         } else {

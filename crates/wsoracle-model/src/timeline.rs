@@ -24,7 +24,7 @@
 //! no timer at all: its idle period is rolled forward when read (`roll_answered`). All
 //! arithmetic saturates.
 
-use crate::codes::WsaError;
+use crate::codes::{SocketType, WsaError};
 use crate::keepalive::{self, Effective};
 use crate::outcome::{Completed, Misuse, Outcome, Reason, Ret, Written};
 use crate::provenance::Rule;
@@ -503,6 +503,121 @@ impl Stack {
         }
     }
 
+    /// An ICMP port-unreachable answers what the UDP socket `s` sent (a scenario action). With
+    /// SIO_UDP_CONNRESET reporting on (the default) the next recv fails with WSAECONNRESET; with
+    /// it off the message is dropped (assumption A54: the setting at arrival decides).
+    pub fn icmp_unreachable(&mut self, s: SocketHandle) -> Result<&'static Rule, Misuse> {
+        self.icmp_arrives(s, 1)
+    }
+
+    /// An ICMP time-exceeded (TTL expired) answers what the UDP socket `s` sent: with
+    /// SIO_UDP_NETRESET reporting on (the default) the next recv fails with WSAENETRESET
+    /// (report:golang/go#68614; assumption A54).
+    pub fn icmp_ttl_expired(&mut self, s: SocketHandle) -> Result<&'static Rule, Misuse> {
+        if !self.version().at_least(crate::version::threshold::VISTA) {
+            // godotengine/godot#22332 dates WSAENETRESET on UDP from Vista; nothing says what
+            // earlier versions do with the message.
+            return Err(Misuse(
+                "`icmp_ttl_expired` is modelled from Vista on (SIO_UDP_NETRESET)",
+            ));
+        }
+        self.icmp_arrives(s, 2)
+    }
+
+    /// `kind`: 1 port-unreachable (SIO_UDP_CONNRESET's bit), 2 TTL expired (SIO_UDP_NETRESET's).
+    fn icmp_arrives(&mut self, s: SocketHandle, kind: u8) -> Result<&'static Rule, Misuse> {
+        let (i, sock) = self
+            .lookup(s)
+            .ok_or(Misuse("`icmp_unreachable` needs a socket the process owns"))?;
+        if sock.socket_type() != SocketType::SOCK_DGRAM {
+            return Err(Misuse("`icmp_unreachable` needs a UDP socket"));
+        }
+        if sock.state == SocketState::Created {
+            return Err(Misuse(
+                "`icmp_unreachable` needs a bound UDP socket (one that has sent a datagram)",
+            ));
+        }
+        if sock.recv_pending {
+            return Err(Misuse(
+                "an ICMP error arriving while a blocking recv is pending on the UDP socket is not modelled",
+            ));
+        }
+        let reported = sock.udp_reports_off & kind == 0;
+        if reported {
+            if let Some(sock) = self.socket_mut(i) {
+                sock.icmp_pending = kind;
+            }
+        }
+        Ok(match (reported, kind) {
+            (true, 1) => &rules::UDP_ICMP_REPORTED,
+            (false, 1) => &rules::UDP_ICMP_IGNORED,
+            (true, _) => &rules::UDP_TTL_REPORTED,
+            (false, _) => &rules::UDP_TTL_IGNORED,
+        })
+    }
+
+    /// `recv` on a UDP socket. No datagram ever arrives in the model: the call reports an ICMP
+    /// error the socket holds, or would block (non-blocking), or stays pending (blocking).
+    fn recv_datagram(&mut self, s: SocketHandle) -> Outcome {
+        let d: Decision<usize> = match self.checks_and_lookup(s) {
+            Err(d) => d,
+            Ok((_, sock)) if sock.recv_pending => {
+                Decision::not_modelled(&rules::TL_RECV_SECOND_PENDING) // A34
+            }
+            Ok((_, sock)) if sock.state == SocketState::Created => {
+                Decision::fail(Reason::InvalidArgument, &rules::UDP_RECV_UNBOUND)
+            }
+            Ok((_, sock)) if sock.icmp_pending == 1 => {
+                Decision::fail(Reason::ConnectionReset, &rules::UDP_RECV_CONNRESET)
+            }
+            Ok((_, sock)) if sock.icmp_pending == 2 => {
+                Decision::fail(Reason::NetworkReset, &rules::UDP_RECV_NETRESET)
+            }
+            Ok((_, sock)) if sock.non_blocking => {
+                Decision::fail(Reason::WouldBlock, &rules::TL_RECV_WOULDBLOCK)
+            }
+            Ok((i, _)) if self.recv_timeout_ms(i).is_some() => {
+                Decision::ok(i, &rules::TL_RECV_PENDING_TIMEOUT)
+            }
+            Ok((i, _)) => Decision::ok(i, &rules::TL_RECV_PENDING),
+        };
+        match d.verdict {
+            Verdict::Ok(i) => {
+                if let Some(sock) = self.socket_mut(i) {
+                    sock.recv_pending = true;
+                }
+                // options:O368: SO_RCVTIMEO bounds the wait, as on a TCP socket.
+                let now = self.now().0;
+                if let Some(ms) = self.recv_timeout_ms(i) {
+                    if let Some(values) = self.option_values_mut(i) {
+                        values.recv_deadline = Some(now.saturating_add(u64::from(ms)));
+                    }
+                    self.reschedule(i);
+                }
+                Outcome {
+                    ret: Ret::Pending,
+                    error: None,
+                    written: Written::NOTHING,
+                    rule: d.rule,
+                    fidelity: self.fidelity(),
+                    other: None,
+                    completion: None,
+                }
+            }
+            Verdict::Fail(Reason::ConnectionReset | Reason::NetworkReset) => {
+                let outcome = self.conclude_same(&d);
+                // The error is reported once: this recv consumes it (assumption A54).
+                if let Some((i, _)) = self.lookup(s) {
+                    if let Some(sock) = self.socket_mut(i) {
+                        sock.icmp_pending = 0;
+                    }
+                }
+                outcome
+            }
+            _ => self.conclude_same(&d),
+        }
+    }
+
     /// `send(s, buf, len, 0)`. Sending does not restart the idle period (convention:timeline).
     pub fn send(&mut self, s: SocketHandle, len: u32) -> Outcome {
         if let Some(outcome) = self.send_datagram(s, len) {
@@ -536,6 +651,12 @@ impl Stack {
     /// `recv(s, buf, len, 0)`. A blocking recv with nothing to read returns `Ret::Pending`; the
     /// step that completes it reports a [`Completed`].
     pub fn recv(&mut self, s: SocketHandle, len: u32) -> Outcome {
+        if self
+            .lookup(s)
+            .is_some_and(|(_, sock)| sock.socket_type() == SocketType::SOCK_DGRAM)
+        {
+            return self.recv_datagram(s);
+        }
         #[derive(Clone, Copy)]
         enum Act {
             Read(usize, u16),

@@ -205,6 +205,9 @@ pub mod threshold {
     /// Windows 7 / Server 2008 R2: SO_PORT_SCALABILITY (doc:D-SOL).
     pub const WIN7: WindowsVersion = WindowsVersion::new(6, 1, 0);
 
+    /// Windows 8: IP_TOS and IP_WFP_REDIRECT_* in the IPPROTO_IP page's table (doc:D-IP).
+    pub const WIN8: WindowsVersion = WindowsVersion::new(6, 2, 0);
+
     /// Windows 10: SO_REUSE_UNICASTPORT, SO_REUSE_MULTICASTPORT (doc:D-SOL), TCP_MAXSEG
     /// (doc:D-GET), and the larger default socket buffers users report (esnet/iperf#658).
     pub const WIN10: WindowsVersion = WindowsVersion::new(10, 0, 0);
@@ -218,6 +221,13 @@ pub mod threshold {
     /// Windows 10 1709: `TCP_KEEPINTVL` and the documented `TCP_KEEPIDLE` (wine:T07; the
     /// IPPROTO_TCP page's support table).
     pub const WIN10_1709: WindowsVersion = WindowsVersion::new(10, 0, 16299);
+
+    /// Windows 10 1803: IP_IFLIST and its companions (doc:D-IP).
+    pub const WIN10_1803: WindowsVersion = WindowsVersion::new(10, 0, 17134);
+
+    /// The newest preset (Windows 11 24H2): where no source gives an option's first version,
+    /// the option is present from here (assumption A51).
+    pub const NEWEST_PRESET: WindowsVersion = WindowsVersion::new(10, 0, 26100);
 
     /// setsockopt with optlen −1 answers WSAENOBUFS instead of WSAEFAULT (Wine's test:
     /// "broken between Win7 and Win10 21H1"). Builds 19041–19045 share binaries, so the real

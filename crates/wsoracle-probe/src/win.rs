@@ -612,7 +612,8 @@ impl Probe {
             "getsockname" | "getpeername" => self.getname(req),
             "sendto" => self.sendto(req),
             "recvfrom" => self.recvfrom(req),
-            "condition" | "advance" | "peer" | "peer_sends" | "keepalive_status" => {
+            "condition" | "advance" | "peer" | "peer_sends" | "keepalive_status"
+            | "icmp_unreachable" | "icmp_ttl_expired" => {
                 Ok(Answer::skipped(&id, "not-reproducible")
                     .message("a real stack cannot reproduce this step on demand"))
             }

@@ -93,6 +93,8 @@ pub fn expect_fields(call_key: &str) -> Vec<&'static str> {
     let mut f = Vec::new();
     let not_winsock = [
         "incoming",
+        "icmp_unreachable",
+        "icmp_ttl_expired",
         "complete_connect",
         "condition",
         "advance",

@@ -242,7 +242,7 @@ impl Limits {
 /// `convention:timeline`, `doc:D-TCP`), which the model's spec tables do not list.
 pub fn is_known_cover(id: &str) -> bool {
     wsoracle_model::spec::is_known_citation(id)
-        || ["convention:", "assumption:", "doc:"]
+        || ["convention:", "assumption:", "doc:", "report:"]
             .iter()
             .any(|p| id.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
 }

@@ -373,6 +373,16 @@ impl Runner {
                 let rule = self.stack.incoming(h).map_err(|m| m.to_string())?;
                 StepAnswer::Action { rule }
             }
+            Call::IcmpUnreachable { s } => {
+                let h = self.handle(s)?;
+                let rule = self.stack.icmp_unreachable(h).map_err(|m| m.to_string())?;
+                StepAnswer::Action { rule }
+            }
+            Call::IcmpTtlExpired { s } => {
+                let h = self.handle(s)?;
+                let rule = self.stack.icmp_ttl_expired(h).map_err(|m| m.to_string())?;
+                StepAnswer::Action { rule }
+            }
             Call::Accept { s } => {
                 let h = self.handle(s)?;
                 let outcome = self.stack.accept(h).map_err(|m| m.to_string())?;

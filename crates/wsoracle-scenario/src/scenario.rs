@@ -97,6 +97,14 @@ pub enum Call {
     Incoming {
         s: SockRef,
     },
+    /// An ICMP port-unreachable answers what the UDP socket `s` sent (a scenario action).
+    IcmpUnreachable {
+        s: SockRef,
+    },
+    /// An ICMP time-exceeded (TTL expired) answers what the UDP socket `s` sent.
+    IcmpTtlExpired {
+        s: SockRef,
+    },
     Accept {
         s: SockRef,
     },
@@ -205,6 +213,8 @@ impl Call {
             Call::Bind { .. } => "bind",
             Call::Listen { .. } => "listen",
             Call::Incoming { .. } => "incoming",
+            Call::IcmpUnreachable { .. } => "icmp_unreachable",
+            Call::IcmpTtlExpired { .. } => "icmp_ttl_expired",
             Call::Accept { .. } => "accept",
             Call::Ioctlsocket { .. } => "ioctlsocket",
             Call::Connect { .. } => "connect",
@@ -235,6 +245,8 @@ impl Call {
             | Call::Bind { s }
             | Call::Listen { s, .. }
             | Call::Incoming { s }
+            | Call::IcmpUnreachable { s }
+            | Call::IcmpTtlExpired { s }
             | Call::Accept { s }
             | Call::Ioctlsocket { s, .. }
             | Call::Connect { s, .. }
@@ -266,6 +278,8 @@ impl Call {
         !matches!(
             self,
             Call::Incoming { .. }
+                | Call::IcmpUnreachable { .. }
+                | Call::IcmpTtlExpired { .. }
                 | Call::CompleteConnect { .. }
                 | Call::Condition { .. }
                 | Call::Advance { .. }
@@ -296,6 +310,8 @@ impl Call {
                 None => format!("listen({s}, SOMAXCONN)"),
             },
             Call::Incoming { s } => format!("incoming({s})"),
+            Call::IcmpUnreachable { s } => format!("icmp_unreachable({s})"),
+            Call::IcmpTtlExpired { s } => format!("icmp_ttl_expired({s})"),
             Call::Accept { s } => format!("accept({s}, NULL, NULL)"),
             Call::Ioctlsocket { s, cmd, argp } => format!("ioctlsocket({s}, {cmd}, &{argp})"),
             Call::Connect { s, peer } => {
@@ -1347,6 +1363,8 @@ impl Loader<'_> {
                     "getsockname" => Call::Getsockname { s },
                     "getpeername" => Call::Getpeername { s },
                     "incoming" => Call::Incoming { s },
+                    "icmp_unreachable" => Call::IcmpUnreachable { s },
+                    "icmp_ttl_expired" => Call::IcmpTtlExpired { s },
                     "accept" => Call::Accept { s },
                     "complete_connect" => Call::CompleteConnect { s },
                     _ => Call::KeepaliveStatus { s },
@@ -1635,6 +1653,8 @@ fn present_call_keys(raw: &StepFile) -> Vec<&'static str> {
         raw.bind.is_some(),
         raw.listen.is_some(),
         raw.incoming.is_some(),
+        raw.icmp_unreachable.is_some(),
+        raw.icmp_ttl_expired.is_some(),
         raw.accept.is_some(),
         raw.ioctlsocket.is_some(),
         raw.connect.is_some(),
@@ -1698,6 +1718,10 @@ fn raw_call(raw: &StepFile) -> RawCall<'_> {
         RawCall::Listen(a)
     } else if let Some(a) = &raw.incoming {
         RawCall::S("incoming", a)
+    } else if let Some(a) = &raw.icmp_unreachable {
+        RawCall::S("icmp_unreachable", a)
+    } else if let Some(a) = &raw.icmp_ttl_expired {
+        RawCall::S("icmp_ttl_expired", a)
     } else if let Some(a) = &raw.accept {
         RawCall::S("accept", a)
     } else if let Some(a) = &raw.ioctlsocket {

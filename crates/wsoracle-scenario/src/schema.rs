@@ -110,6 +110,10 @@ pub struct StepFile {
     #[serde(default)]
     pub incoming: Option<SArgs>,
     #[serde(default)]
+    pub icmp_unreachable: Option<SArgs>,
+    #[serde(default)]
+    pub icmp_ttl_expired: Option<SArgs>,
+    #[serde(default)]
     pub accept: Option<SArgs>,
     #[serde(default)]
     pub ioctlsocket: Option<IoctlsocketArgs>,
@@ -164,6 +168,8 @@ pub const CALL_KEYS: &[&str] = &[
     "bind",
     "listen",
     "incoming",
+    "icmp_unreachable",
+    "icmp_ttl_expired",
     "accept",
     "ioctlsocket",
     "connect",

@@ -72,6 +72,8 @@ pub fn request(call: &Call, bind_as: Option<&str>) -> Request {
         Call::Closesocket { s }
         | Call::Bind { s }
         | Call::Incoming { s }
+        | Call::IcmpUnreachable { s }
+        | Call::IcmpTtlExpired { s }
         | Call::Accept { s }
         | Call::CompleteConnect { s }
         | Call::KeepaliveStatus { s } => r.arg("s", sock(s)),

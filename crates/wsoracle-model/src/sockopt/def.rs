@@ -97,6 +97,56 @@ impl LenClass {
     }
 }
 
+/// Whether an option fits one kind of socket (an IP-level option, per Wine's validity table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    Yes,
+    /// Refused with the descriptor's `wrong_socket` answer.
+    No,
+}
+
+/// Per socket kind (TCP, UDP, raw), whether an IP-level option fits, as the per-socket-kind
+/// validity table of Wine's `test_sockopt_validity` shows it (options:O400–O585).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindFit {
+    pub stream: Fit,
+    pub dgram: Fit,
+    pub raw: Fit,
+}
+
+impl KindFit {
+    pub const ALL: KindFit = KindFit {
+        stream: Fit::Yes,
+        dgram: Fit::Yes,
+        raw: Fit::Yes,
+    };
+    /// Datagram and raw sockets, not TCP (the multicast and ancillary-data options).
+    pub const NOT_STREAM: KindFit = KindFit {
+        stream: Fit::No,
+        dgram: Fit::Yes,
+        raw: Fit::Yes,
+    };
+    pub const RAW_ONLY: KindFit = KindFit {
+        stream: Fit::No,
+        dgram: Fit::No,
+        raw: Fit::Yes,
+    };
+    /// UDP only (IP_RECVERR: TCP and raw refuse it).
+    pub const DGRAM_ONLY: KindFit = KindFit {
+        stream: Fit::No,
+        dgram: Fit::Yes,
+        raw: Fit::No,
+    };
+
+    pub fn fit(self, ty: SocketType) -> Fit {
+        match ty {
+            SocketType::SOCK_STREAM => self.stream,
+            SocketType::SOCK_DGRAM => self.dgram,
+            _ => self.raw,
+        }
+    }
+}
+
 /// The socket kinds an option applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sockets {
@@ -105,6 +155,9 @@ pub enum Sockets {
     Stream,
     /// Datagram (UDP) sockets only.
     Datagram,
+    /// An IP-level option: per kind (TCP, UDP, raw), on sockets of the level's own family
+    /// (IPPROTO_IP on AF_INET, IPPROTO_IPV6 on AF_INET6; the other family is not modelled).
+    Ip(KindFit),
 }
 
 impl Sockets {
@@ -113,6 +166,7 @@ impl Sockets {
             Sockets::Any => true,
             Sockets::Stream => ty == SocketType::SOCK_STREAM,
             Sockets::Datagram => ty == SocketType::SOCK_DGRAM,
+            Sockets::Ip(k) => k.fit(ty) == Fit::Yes,
         }
     }
 
@@ -121,6 +175,16 @@ impl Sockets {
             Sockets::Any => "stream and datagram",
             Sockets::Stream => "stream (TCP)",
             Sockets::Datagram => "datagram (UDP)",
+            Sockets::Ip(k) => match (k.stream, k.dgram, k.raw) {
+                (Fit::Yes, Fit::Yes, Fit::Yes) => "TCP, UDP and raw",
+                (Fit::No, Fit::Yes, Fit::Yes) => "UDP and raw (TCP: WSAEINVAL)",
+                (Fit::No, Fit::No, Fit::Yes) => "raw only (TCP, UDP: WSAEINVAL)",
+                (Fit::No, Fit::Yes, Fit::No) => "UDP only (TCP, raw: WSAEINVAL)",
+                (Fit::Yes, Fit::Yes, Fit::No) => "TCP and UDP (raw: WSAEINVAL)",
+                (Fit::Yes, Fit::No, Fit::Yes) => "TCP and raw (UDP: WSAEINVAL)",
+                (Fit::Yes, Fit::No, Fit::No) => "TCP only (UDP, raw: WSAEINVAL)",
+                (Fit::No, Fit::No, Fit::No) => "no socket kind (WSAEINVAL)",
+            },
         }
     }
 }
@@ -185,6 +249,9 @@ pub enum Modelling {
     Stored,
     /// Only the documentation speaks of it: answered from the page, marked unverified.
     Documented,
+    /// Only the socket kinds it fits are known (Wine's validity table): a kind that does not fit
+    /// answers WSAEINVAL, a kind that fits "not modelled".
+    KindsOnly,
 }
 
 impl Modelling {
@@ -193,6 +260,7 @@ impl Modelling {
             Modelling::Simulated => "simulated",
             Modelling::Stored => "stored",
             Modelling::Documented => "documented only",
+            Modelling::KindsOnly => "socket kinds only (the value is not modelled)",
         }
     }
 }

@@ -3,7 +3,7 @@
 //! An option with a hook decides the rest itself.
 
 use crate::abi::{le_prefix, InBuf};
-use crate::codes::Level;
+use crate::codes::{AddressFamily, Level};
 use crate::outcome::{Reason, Written};
 use crate::provenance::Fidelity;
 use crate::rules as base_rules;
@@ -11,7 +11,7 @@ use crate::socket::SocketState;
 use crate::stack::Decision;
 use crate::version::threshold;
 
-use super::def::{Access, Ctx, LenClass, OptionDef, ValueKind};
+use super::def::{Access, Ctx, LenClass, OptionDef, Sockets, ValueKind};
 use super::rules;
 use super::{GetAction, SetAction};
 
@@ -71,6 +71,17 @@ pub(crate) fn decide_set_plain(
 
 /// The socket kind, then a connect in progress (IPPROTO_TCP options from Vista on).
 pub(crate) fn fits<A>(def: &OptionDef, ctx: &Ctx<'_>) -> Result<(), Decision<A>> {
+    if let Sockets::Ip(_) = def.sockets {
+        let own = match def.level {
+            Level::IPPROTO_IPV6 => AddressFamily::AF_INET6,
+            _ => AddressFamily::AF_INET,
+        };
+        if ctx.sock.address_family() != own {
+            // IPPROTO_IP on an AF_INET6 socket (dual stack) and IPPROTO_IPV6 on an AF_INET one:
+            // no source in the evidence tests them.
+            return Err(Decision::not_modelled(&rules::IP_OTHER_FAMILY));
+        }
+    }
     if !def.sockets.fits(ctx.sock.socket_type()) {
         let (reason, rule) = def.wrong_socket;
         return Err(Decision::fail(reason, rule));

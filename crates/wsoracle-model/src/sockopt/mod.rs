@@ -55,6 +55,8 @@ pub(crate) enum SetAction {
     DontLinger(bool),
     /// The per-thread SO_OPENTYPE.
     OpenType(u32),
+    /// IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP and their IPv6 twins: join (true) or leave.
+    Membership(bool, store::Group),
     /// Accepted, with no effect the model keeps.
     Nothing,
 }
@@ -174,6 +176,15 @@ impl Stack {
                     let linger = values.get(slot).unwrap_or(0);
                     let l_linger = linger & 0xffff_0000;
                     values.set(slot, l_linger | u32::from(!on));
+                }
+            }
+            SetAction::Membership(join, group) => {
+                if let Some(values) = self.option_values_mut(i) {
+                    if join {
+                        values.join(group);
+                    } else {
+                        values.leave(&group);
+                    }
                 }
             }
             SetAction::Nothing => {}

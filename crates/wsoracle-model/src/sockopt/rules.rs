@@ -15,6 +15,12 @@ rules! {
     WRONG_SOCKET = "sockopt.wrong-socket-kind", Observed,
         "a SOL_SOCKET or IPPROTO_TCP option of another socket kind fails with WSAENOPROTOOPT (SO_LINGER on UDP)",
         [Source::Primary("P61"), D("D-GET"), A("A40")];
+    IP_WRONG_SOCKET = "sockopt.ip.wrong-socket-kind", Observed,
+        "an IPPROTO_IP or IPPROTO_IPV6 option that does not fit the socket kind (TCP, UDP, raw) fails with WSAEINVAL, set or get",
+        [O("O402"), O("O406"), O("O407"), O("O411"), O("O412"), O("O421"), O("O433"), O("O495"), O("O497"), O("O498"), O("O499"), O("O503"), O("O504"), O("O526"), D("D-IP"), D("D-IP6")];
+    IP_OTHER_FAMILY = "sockopt.ip.other-family", Convention,
+        "an IPPROTO_IP option on an AF_INET6 socket, or an IPPROTO_IPV6 option on an AF_INET one, is not modelled: no source tests it",
+        [Source::Convention("scope")];
     READ_ONLY = "setsockopt.read-only", Observed,
         "a read-only option cannot be set: WSAENOPROTOOPT", [O("O370"), O("O371")];
     WRITE_ONLY_GET = "getsockopt.set-only", Convention,
@@ -23,7 +29,7 @@ rules! {
         "the option's value on a fresh socket is not given by any source: not modelled until set",
         [Source::Convention("scope")];
     CONNECTING = "sockopt.connecting", Inferred,
-        "from Vista on, an IPPROTO_TCP option set or read while a connect is in progress fails with WSAEINVAL",
+        "from Vista on, an IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6 or IPPROTO_UDP option set or read while a connect is in progress fails with WSAEINVAL (IP_TTL: byedpi#146, mio#1120)",
         [D("D-CONN"), R("tokio-rs/mio#1120"), R("tokio-rs/mio#1079"), R("hufrea/byedpi#146"), R("envoyproxy/envoy#11793"), A("A41")];
     UNKNOWN_SOL_SOCKET = "sockopt.unknown-sol-socket", Inferred,
         "from Vista on, an option number SOL_SOCKET does not define fails with WSAEINVAL (measured on Windows 11; SO_RCVLOWAT's page gives WSAEINVAL from Vista)",

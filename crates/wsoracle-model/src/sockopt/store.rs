@@ -16,7 +16,21 @@ pub enum Slot {
 }
 
 /// How many words the store has. Raise it when an option needs another.
-pub const WORDS: usize = 8;
+pub const WORDS: usize = 22;
+
+/// One multicast membership (IP_ADD_MEMBERSHIP, IPV6_ADD_MEMBERSHIP): the group and the
+/// interface as the caller gave them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Group {
+    pub v6: bool,
+    /// The group address in network byte order (IPv4 in the first four bytes).
+    pub addr: [u8; 16],
+    /// `imr_interface` (network order) or `ipv6mr_interface`, as four little-endian bytes.
+    pub iface: u32,
+}
+
+/// How many memberships a socket's record keeps; a join beyond them is not modelled.
+pub const GROUPS: usize = 4;
 
 /// The option values of one socket.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,14 +38,16 @@ pub struct OptionValues {
     flags: u32,
     flags_set: u32,
     words: [u32; WORDS],
-    words_set: u8,
+    words_set: u32,
+    /// The multicast groups joined, in join order.
+    groups: [Option<Group>; GROUPS],
     /// When the connection was established (ms), for SO_CONNECT_TIME; `None` before.
     pub(crate) connected_at: Option<u64>,
     /// When a pending blocking recv times out (ms), set from SO_RCVTIMEO when it goes pending.
     pub(crate) recv_deadline: Option<u64>,
 }
 
-const _: () = assert!(WORDS <= 8, "words_set is a u8");
+const _: () = assert!(WORDS <= 32, "words_set is a u32");
 
 impl OptionValues {
     pub const EMPTY: OptionValues = OptionValues {
@@ -39,9 +55,34 @@ impl OptionValues {
         flags_set: 0,
         words: [0; WORDS],
         words_set: 0,
+        groups: [None; GROUPS],
         connected_at: None,
         recv_deadline: None,
     };
+
+    /// The socket joined `g` (same family, group and interface).
+    pub fn is_member(&self, g: &Group) -> bool {
+        self.groups.iter().flatten().any(|m| m == g)
+    }
+
+    /// A membership can be added.
+    pub fn has_room(&self) -> bool {
+        self.groups.iter().any(Option::is_none)
+    }
+
+    pub(crate) fn join(&mut self, g: Group) {
+        if let Some(free) = self.groups.iter_mut().find(|m| m.is_none()) {
+            *free = Some(g);
+        }
+    }
+
+    pub(crate) fn leave(&mut self, g: &Group) {
+        for m in self.groups.iter_mut() {
+            if m.as_ref() == Some(g) {
+                *m = None;
+            }
+        }
+    }
 
     /// The value set on this socket, if any.
     pub fn get(&self, slot: Slot) -> Option<u32> {

@@ -112,6 +112,69 @@ option_table! {
     IPPROTO_TCP TCP_KEEPINTVL => tcp_keepalive::INTVL;
     IPPROTO_TCP TCP_BSDURGENT => tcp_urgent::BSDURGENT;
     IPPROTO_IPV6 IPV6_V6ONLY => ipv6_v6only::DEF;
+    IPPROTO_UDP UDP_NOCHECKSUM => udp::NOCHECKSUM;
+    IPPROTO_UDP UDP_SEND_MSG_SIZE => udp::SEND_MSG_SIZE;
+    IPPROTO_UDP UDP_RECV_MAX_COALESCED_SIZE => udp::RECV_MAX_COALESCED_SIZE;
+    IPPROTO_UDP UDP_CHECKSUM_COVERAGE => udp::CHECKSUM_COVERAGE;
+    IPPROTO_IP IP_OPTIONS => ip_validity::IP_OPTIONS;
+    IPPROTO_IP IP_HDRINCL => ip_hdrincl::IP_HDRINCL;
+    IPPROTO_IP IP_TOS => ip_hops::IP_TOS;
+    IPPROTO_IP IP_TTL => ip_hops::IP_TTL;
+    IPPROTO_IP IP_MULTICAST_IF => ip_interface::IP_MULTICAST_IF;
+    IPPROTO_IP IP_MULTICAST_TTL => ip_hops::IP_MULTICAST_TTL;
+    IPPROTO_IP IP_MULTICAST_LOOP => ip_flags::IP_MULTICAST_LOOP;
+    IPPROTO_IP IP_ADD_MEMBERSHIP => ip_membership::IP_ADD_MEMBERSHIP;
+    IPPROTO_IP IP_DROP_MEMBERSHIP => ip_membership::IP_DROP_MEMBERSHIP;
+    IPPROTO_IP IP_DONTFRAGMENT => ip_flags::IP_DONTFRAGMENT;
+    IPPROTO_IP IP_PKTINFO => ip_cmsg::IP_PKTINFO;
+    IPPROTO_IP IP_RECVTTL => ip_cmsg::IP_RECVTTL;
+    IPPROTO_IP IP_RECEIVE_BROADCAST => ip_validity::IP_RECEIVE_BROADCAST;
+    IPPROTO_IP IP_RECVIF => ip_validity::IP_RECVIF;
+    IPPROTO_IP IP_RECVDSTADDR => ip_validity::IP_RECVDSTADDR;
+    IPPROTO_IP IP_IFLIST => ip_validity::IP_IFLIST;
+    IPPROTO_IP IP_UNICAST_IF => ip_interface::IP_UNICAST_IF;
+    IPPROTO_IP IP_RTHDR => ip_validity::IP_RTHDR;
+    IPPROTO_IP IP_GET_IFLIST => ip_validity::IP_GET_IFLIST;
+    IPPROTO_IP IP_RECVRTHDR => ip_validity::IP_RECVRTHDR;
+    IPPROTO_IP IP_RECVTOS => ip_cmsg::IP_RECVTOS;
+    IPPROTO_IP IP_ORIGINAL_ARRIVAL_IF => ip_validity::IP_ORIGINAL_ARRIVAL_IF;
+    IPPROTO_IP IP_ECN => ip_validity::IP_ECN;
+    IPPROTO_IP IP_PKTINFO_EX => ip_validity::IP_PKTINFO_EX;
+    IPPROTO_IP IP_WFP_REDIRECT_RECORDS => ip_validity::IP_WFP_REDIRECT_RECORDS;
+    IPPROTO_IP IP_WFP_REDIRECT_CONTEXT => ip_validity::IP_WFP_REDIRECT_CONTEXT;
+    IPPROTO_IP IP_MTU_DISCOVER => ip_mtu::IP_MTU_DISCOVER;
+    IPPROTO_IP IP_MTU => ip_mtu::IP_MTU;
+    IPPROTO_IP IP_RECVERR => ip_validity::IP_RECVERR;
+    IPPROTO_IP IP_USER_MTU => ip_mtu::IP_USER_MTU;
+    IPPROTO_IPV6 IPV6_HOPOPTS => ip_validity::IPV6_HOPOPTS;
+    IPPROTO_IPV6 IPV6_HDRINCL => ip_hdrincl::IPV6_HDRINCL;
+    IPPROTO_IPV6 IPV6_UNICAST_HOPS => ip_hops::IPV6_UNICAST_HOPS;
+    IPPROTO_IPV6 IPV6_MULTICAST_IF => ip_interface::IPV6_MULTICAST_IF;
+    IPPROTO_IPV6 IPV6_MULTICAST_HOPS => ip_hops::IPV6_MULTICAST_HOPS;
+    IPPROTO_IPV6 IPV6_MULTICAST_LOOP => ip_flags::IPV6_MULTICAST_LOOP;
+    IPPROTO_IPV6 IPV6_ADD_MEMBERSHIP => ip_membership::IPV6_ADD_MEMBERSHIP;
+    IPPROTO_IPV6 IPV6_DROP_MEMBERSHIP => ip_membership::IPV6_DROP_MEMBERSHIP;
+    IPPROTO_IPV6 IPV6_DONTFRAG => ip_flags::IPV6_DONTFRAG;
+    IPPROTO_IPV6 IPV6_PKTINFO => ip_cmsg::IPV6_PKTINFO;
+    IPPROTO_IPV6 IPV6_HOPLIMIT => ip_cmsg::IPV6_HOPLIMIT;
+    IPPROTO_IPV6 IPV6_PROTECTION_LEVEL => ip_interface::IPV6_PROTECTION_LEVEL;
+    IPPROTO_IPV6 IPV6_RECVIF => ip_validity::IPV6_RECVIF;
+    IPPROTO_IPV6 IPV6_RECVDSTADDR => ip_validity::IPV6_RECVDSTADDR;
+    IPPROTO_IPV6 IPV6_IFLIST => ip_validity::IPV6_IFLIST;
+    IPPROTO_IPV6 IPV6_UNICAST_IF => ip_interface::IPV6_UNICAST_IF;
+    IPPROTO_IPV6 IPV6_RTHDR => ip_validity::IPV6_RTHDR;
+    IPPROTO_IPV6 IPV6_GET_IFLIST => ip_validity::IPV6_GET_IFLIST;
+    IPPROTO_IPV6 IPV6_RECVRTHDR => ip_validity::IPV6_RECVRTHDR;
+    IPPROTO_IPV6 IPV6_RECVTCLASS => ip_cmsg::IPV6_RECVTCLASS;
+    IPPROTO_IPV6 IP_ORIGINAL_ARRIVAL_IF => ip_validity::IPV6_ORIGINAL_ARRIVAL_IF;
+    IPPROTO_IPV6 IPV6_ECN => ip_validity::IPV6_ECN;
+    IPPROTO_IPV6 IPV6_PKTINFO_EX => ip_validity::IPV6_PKTINFO_EX;
+    IPPROTO_IPV6 IPV6_WFP_REDIRECT_RECORDS => ip_validity::IPV6_WFP_REDIRECT_RECORDS;
+    IPPROTO_IPV6 IPV6_WFP_REDIRECT_CONTEXT => ip_validity::IPV6_WFP_REDIRECT_CONTEXT;
+    IPPROTO_IPV6 IPV6_MTU_DISCOVER => ip_mtu::IPV6_MTU_DISCOVER;
+    IPPROTO_IPV6 IPV6_MTU => ip_mtu::IPV6_MTU;
+    IPPROTO_IPV6 IPV6_RECVERR => ip_validity::IPV6_RECVERR;
+    IPPROTO_IPV6 IPV6_USER_MTU => ip_mtu::IPV6_USER_MTU;
 }
 
 #[cfg(test)]
@@ -151,6 +214,21 @@ mod tests {
                 );
             }
             seen.push((def.slot, def.name));
+        }
+    }
+
+    #[test]
+    fn every_slot_fits_the_store() {
+        for def in OPTIONS {
+            match def.slot {
+                Slot::Flag(b) => assert!(b < 32, "{}", def.name),
+                Slot::Word(w) => assert!(
+                    usize::from(w) < crate::sockopt::store::WORDS,
+                    "{}: raise WORDS",
+                    def.name
+                ),
+                Slot::None => {}
+            }
         }
     }
 

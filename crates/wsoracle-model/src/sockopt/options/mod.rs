@@ -1,6 +1,15 @@
 //! One file per option (or per family of options that share their rules): its descriptor, its
 //! rules with their evidence, and its hooks where it needs code. `table.rs` lists them.
 
+pub mod ip_cmsg;
+pub mod ip_common;
+pub mod ip_flags;
+pub mod ip_hdrincl;
+pub mod ip_hops;
+pub mod ip_interface;
+pub mod ip_membership;
+pub mod ip_mtu;
+pub mod ip_validity;
 pub mod ipv6_v6only;
 pub mod so_acceptconn;
 pub mod so_broadcast;
@@ -29,3 +38,4 @@ pub mod tcp_maxseg;
 pub mod tcp_nodelay;
 pub mod tcp_timestamps;
 pub mod tcp_urgent;
+pub mod udp;
