@@ -19,7 +19,7 @@ pub enum Slot {
 pub const WORDS: usize = 8;
 
 /// The option values of one socket.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct OptionValues {
     flags: u32,
     flags_set: u32,
@@ -52,6 +52,15 @@ impl OptionValues {
                 let i = usize::from(w) % WORDS;
                 (self.words_set & (1 << i) != 0).then_some(self.words[i])
             }
+        }
+    }
+
+    /// A copy with the connection instant reduced to whether there is one (for exploration's
+    /// canonical states: SO_CONNECT_TIME's value grows with time, its rule does not change).
+    pub fn without_connect_instant(&self) -> OptionValues {
+        OptionValues {
+            connected_at: self.connected_at.map(|_| 0),
+            ..*self
         }
     }
 
