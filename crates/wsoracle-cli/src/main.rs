@@ -15,6 +15,7 @@ macro_rules! outln {
 
 mod diff;
 mod explain;
+mod explore;
 mod profiles;
 mod run;
 
@@ -41,6 +42,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Compare the model with another backend.
     Diff(diff::DiffArgs),
+    /// Search the model's states exhaustively, walk them at random, or diff two presets.
+    Explore(explore::ExploreArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Schema => schema(),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Explore(args) => explore::run(args),
     };
     ExitCode::from(u8::try_from(status).unwrap_or(2))
 }

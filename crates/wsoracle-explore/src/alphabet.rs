@@ -82,7 +82,10 @@ pub enum InArg {
     /// An integer passed as the pointer.
     Bad,
     /// `value` little-endian, zero-padded to `buf` bytes.
-    Value { value: u32, buf: u8 },
+    Value {
+        value: u32,
+        buf: u8,
+    },
 }
 
 /// A getsockopt `optval` class.
@@ -107,7 +110,11 @@ pub enum LenArg {
 pub enum IoctlArg {
     /// The natural input for the code (FIONBIO: a u_long; SIO_KEEPALIVE_VALS: the struct with
     /// onoff, time and interval), `*lpcbBytesReturned` valid.
-    Natural { onoff: u32, time: u32, interval: u32 },
+    Natural {
+        onoff: u32,
+        time: u32,
+        interval: u32,
+    },
     /// A short input buffer (`cbInBuffer` one less than the natural size).
     Short,
     /// NULL input buffer.
@@ -291,14 +298,15 @@ pub fn lengths(def: &OptionDef) -> Vec<i32> {
     let mut out = vec![-1, 0, 1];
     match def.class {
         LenClass::B => out.extend([2, 3]),
-        LenClass::A => {}
+        // A BOOLEAN is one byte from Vista on, a DWORD before and on the documentation's page.
+        LenClass::A => out.extend([4, 5]),
         _ => out.push(size - 1),
     }
     if let Some(LenClass::B) = def.legacy_class {
         out.extend([2, 3]);
     }
     out.extend([size, size + 1]);
-    out.retain(|n| *n <= size + 1);
+    out.retain(|n| *n <= size.max(4) + 1);
     out.sort_unstable();
     out.dedup();
     out

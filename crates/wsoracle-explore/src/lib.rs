@@ -99,17 +99,15 @@ impl Report {
     /// The text report.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let b = search::groups();
+        let (o, g, p) = (
+            exec::Bounds::OPTIONS,
+            exec::Bounds::GROUP,
+            exec::Bounds::PROCESS,
+        );
         let _ = writeln!(
             out,
-            "bounds: options groups: {} WSAStartup outstanding, socket() while fewer than {} open, {} sockets (a listener and the connection it accepts), backlog {}, {} unread byte; process group: {} WSAStartup, {} sockets of any kind; no addresses or ports yet",
-            search::Group::bounds_of(&b, false).startups,
-            search::Group::bounds_of(&b, false).create_below + 0,
-            search::Group::bounds_of(&b, false).sockets,
-            search::Group::bounds_of(&b, false).backlog,
-            search::Group::bounds_of(&b, false).unread,
-            search::Group::bounds_of(&b, true).startups,
-            search::Group::bounds_of(&b, true).sockets,
+            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP level; no addresses or ports yet",
+            o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets
         );
         let _ = writeln!(
             out,
@@ -144,15 +142,6 @@ impl Report {
         }
         let _ = writeln!(out, "{}", self.summary());
         out
-    }
-}
-
-impl search::Group {
-    fn bounds_of(groups: &[search::Group], process: bool) -> exec::Bounds {
-        groups
-            .iter()
-            .find(|g| g.is_process() == process)
-            .map_or(exec::Bounds::OPTIONS, |g| g.bounds)
     }
 }
 

@@ -17,7 +17,12 @@ use crate::exec::{self, Bounds, Broken, Invariant};
 /// (SO_LINGER/SO_DONTLINGER) are grouped without being listed here.
 const INTERACTING: &[&[&str]] = &[
     &["SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"],
-    &["SO_KEEPALIVE", "TCP_KEEPALIVE", "TCP_KEEPCNT", "TCP_KEEPINTVL"],
+    &[
+        "SO_KEEPALIVE",
+        "TCP_KEEPALIVE",
+        "TCP_KEEPCNT",
+        "TCP_KEEPINTVL",
+    ],
 ];
 
 /// A group of options searched together, or the process group (no option: the process calls,
@@ -63,11 +68,7 @@ pub fn groups() -> Vec<Group> {
     let mut out: Vec<Group> = groups
         .into_iter()
         .map(|options| Group {
-            name: options
-                .iter()
-                .map(|d| d.name)
-                .collect::<Vec<_>>()
-                .join("+"),
+            name: options.iter().map(|d| d.name).collect::<Vec<_>>().join("+"),
             bounds: if options.len() > 1 {
                 Bounds::GROUP
             } else {
@@ -136,7 +137,11 @@ pub fn alphabet(group: &Group) -> Vec<Call> {
     let mut out = alphabet::process_calls(group.is_process());
     let kinds: Vec<Kind> = if group.is_process() {
         Kind::MODELLED.into_iter().chain([Kind::RAW4]).collect()
-    } else if group.options.iter().any(|d| d.level == Level::IPPROTO_IPV6 || d.level == Level::IPPROTO_IP) {
+    } else if group
+        .options
+        .iter()
+        .any(|d| d.level == Level::IPPROTO_IPV6 || d.level == Level::IPPROTO_IP)
+    {
         Kind::MODELLED.to_vec()
     } else {
         // No rule of the socket and TCP levels reads the address family (the process group
@@ -260,7 +265,8 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
                     });
                 }
             }
-            if reported.contains(&(Invariant::NoPanic, None)) || exec::same_state(&states[i], &after)
+            if reported.contains(&(Invariant::NoPanic, None))
+                || exec::same_state(&states[i], &after)
             {
                 continue;
             }
