@@ -150,6 +150,8 @@ fn run_inner(args: &ExploreArgs) -> Result<i32, String> {
             .count();
         let status = match &w.violation {
             Some(v) => {
+                let v = &walk::shrink(v);
+                outln!("shrunk to {} calls", v.path.len());
                 outln!(
                     "violation after {} steps: {}: {} (rule {})",
                     w.steps,

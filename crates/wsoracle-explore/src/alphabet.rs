@@ -57,6 +57,12 @@ impl Kind {
         ty: SocketType(3),
         protocol: Protocol(0),
     };
+    /// A protocol that does not fit the type (TCP on a datagram socket).
+    pub const BAD_PROTOCOL: Kind = Kind {
+        af: AddressFamily::AF_INET,
+        ty: SocketType::SOCK_DGRAM,
+        protocol: Protocol::IPPROTO_TCP,
+    };
     /// The kinds the model answers.
     pub const MODELLED: [Kind; 4] = [Kind::TCP4, Kind::UDP4, Kind::TCP6, Kind::UDP6];
 
@@ -66,6 +72,7 @@ impl Kind {
             Kind::UDP4 => "udp4",
             Kind::TCP6 => "tcp6",
             Kind::UDP6 => "udp6",
+            Kind::BAD_PROTOCOL => "udp4-with-tcp",
             _ => "raw4",
         }
     }
@@ -123,6 +130,10 @@ pub enum IoctlArg {
     BadInput,
     /// `lpcbBytesReturned` NULL.
     NullReturned,
+    /// `lpcbBytesReturned` an integer passed as the pointer.
+    BadReturned,
+    /// A 4-byte output buffer with `cbOutBuffer` 4 (the code has no output).
+    OutBuffer,
     /// Overlapped, with and without a completion routine.
     Overlapped { routine: bool },
 }
@@ -496,6 +507,16 @@ pub fn ioctl_calls(s: Handle, keepalive: bool) -> Vec<Call> {
             code: IoctlCode(0x1234_5678),
             arg: IoctlArg::NullInput,
         },
+        Call::Ioctl {
+            s,
+            code: IoctlCode::FIONBIO,
+            arg: IoctlArg::Short,
+        },
+        Call::Ioctl {
+            s,
+            code: IoctlCode::FIONBIO,
+            arg: IoctlArg::NullInput,
+        },
         Call::Ioctlsocket(s, IoctlCode::FIONREAD, 0),
     ];
     if keepalive {
@@ -520,6 +541,8 @@ pub fn ioctl_calls(s: Handle, keepalive: bool) -> Vec<Call> {
             IoctlArg::NullInput,
             IoctlArg::BadInput,
             IoctlArg::NullReturned,
+            IoctlArg::BadReturned,
+            IoctlArg::OutBuffer,
             IoctlArg::Overlapped { routine: false },
             IoctlArg::Overlapped { routine: true },
         ] {
@@ -552,7 +575,10 @@ pub fn process_calls(conditions: bool) -> Vec<Call> {
 /// random walks and of the proptest strategies.
 pub fn full() -> Vec<Call> {
     let mut out = process_calls(true);
-    for k in Kind::MODELLED.into_iter().chain([Kind::RAW4]) {
+    for k in Kind::MODELLED
+        .into_iter()
+        .chain([Kind::RAW4, Kind::BAD_PROTOCOL])
+    {
         out.push(Call::Socket(k));
     }
     for t in [Time::Zero, Time::ToNextEvent, Time::JustBeforeNextEvent] {

@@ -244,7 +244,10 @@ pub fn ioctl_input(code: wsoracle_model::IoctlCode, arg: IoctlArg) -> (Option<Ve
         }
         IoctlArg::NullInput => (None, 0),
         IoctlArg::BadInput => (None, TCP_KEEPALIVE_SIZE),
-        IoctlArg::NullReturned | IoctlArg::Overlapped { .. } => {
+        IoctlArg::NullReturned
+        | IoctlArg::BadReturned
+        | IoctlArg::OutBuffer
+        | IoctlArg::Overlapped { .. } => {
             let b = natural(1, 1000, 1000);
             let n = b.len() as u32;
             (Some(b), n)
@@ -344,6 +347,7 @@ pub fn run(st: &mut Stack, call: &Call) -> Observed {
         Call::Ioctl { code, arg, .. } => {
             let (input, cb_in) = ioctl_input(code, arg);
             let mut returned = 0xdead_beef_u32;
+            let mut out = [0xccu8; 4];
             let args = WsaIoctlArgs {
                 s,
                 code,
@@ -353,10 +357,14 @@ pub fn run(st: &mut Stack, call: &Call) -> Observed {
                     (None, _) => InBuf::Null,
                 },
                 cb_in,
-                out_buf: OutBuf::Null,
-                cb_out: 0,
+                out_buf: match arg {
+                    IoctlArg::OutBuffer => OutBuf::Bytes(&mut out),
+                    _ => OutBuf::Null,
+                },
+                cb_out: if arg == IoctlArg::OutBuffer { 4 } else { 0 },
                 bytes_returned: match arg {
                     IoctlArg::NullReturned => IntPtr::Null,
+                    IoctlArg::BadReturned => IntPtr::BadPointer,
                     _ => IntPtr::Value(&mut returned),
                 },
                 overlapped: matches!(arg, IoctlArg::Overlapped { .. }),
@@ -379,6 +387,13 @@ pub fn run(st: &mut Stack, call: &Call) -> Observed {
             };
             for c in st.advance(Duration::from_millis(d)) {
                 obs.rules.push(c.rule);
+            }
+            // The settings the schedule ran with, each with its rule.
+            for (h, _) in st.sockets() {
+                if let Some(e) = st.keepalive_in_force(h) {
+                    obs.rules
+                        .extend([e.idle_ms.rule, e.interval_ms.rule, e.count.rule]);
+                }
             }
             None
         }

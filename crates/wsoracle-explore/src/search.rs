@@ -136,7 +136,10 @@ pub fn alphabet(group: &Group) -> Vec<Call> {
     }
     let mut out = alphabet::process_calls(group.is_process());
     let kinds: Vec<Kind> = if group.is_process() {
-        Kind::MODELLED.into_iter().chain([Kind::RAW4]).collect()
+        Kind::MODELLED
+            .into_iter()
+            .chain([Kind::RAW4, Kind::BAD_PROTOCOL])
+            .collect()
     } else if group
         .options
         .iter()

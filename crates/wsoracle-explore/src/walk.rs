@@ -107,3 +107,51 @@ pub fn run_walk(
     }
     out
 }
+
+/// Whether replaying `path` from a fresh process breaks `invariant` under `rule` on its last
+/// call.
+fn reproduces(config: Config, path: &[Call], invariant: Invariant, rule: Option<&str>) -> bool {
+    let mut st = Stack::new(config);
+    for (i, call) in path.iter().enumerate() {
+        let mut after = st.clone();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let obs = exec::run(&mut after, call);
+            exec::check(&st, &after, call, &obs)
+        }));
+        if i + 1 == path.len() {
+            return match result {
+                Ok(broken) => broken
+                    .iter()
+                    .any(|b| b.invariant == invariant && b.rule == rule),
+                Err(_) => invariant == Invariant::NoPanic,
+            };
+        }
+        if result.is_err() {
+            return false;
+        }
+        st = after;
+    }
+    false
+}
+
+/// A shorter walk that breaks the same invariant under the same rule: chunks of the path are
+/// dropped, halving their size, while the violation stays (a simple delta debugging).
+pub fn shrink(v: &Violation) -> Violation {
+    let (inv, rule) = (v.broken.invariant, v.broken.rule);
+    let mut path = v.path.clone();
+    let mut chunk = path.len() / 2;
+    while chunk >= 1 {
+        let mut i = 0;
+        while i + 1 < path.len() {
+            let end = (i + chunk).min(path.len() - 1);
+            let candidate: Vec<Call> = path[..i].iter().chain(&path[end..]).copied().collect();
+            if end > i && reproduces(v.config, &candidate, inv, rule) {
+                path = candidate;
+            } else {
+                i += chunk;
+            }
+        }
+        chunk /= 2;
+    }
+    Violation { path, ..v.clone() }
+}
