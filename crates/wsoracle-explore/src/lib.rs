@@ -161,10 +161,11 @@ pub fn explore(plan: &Plan) -> Report {
             }
         }
     }
-    // Largest groups first, so the threads finish together.
+    // Largest groups first, so the threads finish together (a stable sort: presets stay in
+    // order within a group).
     jobs.sort_by_key(|(gi, _)| std::cmp::Reverse(alphabets[*gi].len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(usize, search::Found)> = std::thread::scope(|scope| {
+    let results: Vec<(usize, usize, search::Found)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..plan.threads.max(1))
             .map(|_| {
                 scope.spawn(|| {
@@ -174,7 +175,11 @@ pub fn explore(plan: &Plan) -> Report {
                         let Some((gi, config)) = jobs.get(j) else {
                             break;
                         };
-                        mine.push((*gi, search::search(*config, &groups[*gi], &alphabets[*gi])));
+                        mine.push((
+                            j,
+                            *gi,
+                            search::search(*config, &groups[*gi], &alphabets[*gi]),
+                        ));
                     }
                     mine
                 })
@@ -200,8 +205,10 @@ pub fn explore(plan: &Plan) -> Report {
     };
     let mut seen_violations = BTreeSet::new();
     let mut results = results;
-    results.sort_by_key(|(gi, f)| (*gi, f.states));
-    for (gi, found) in results {
+    // In job order (groups largest first, then presets oldest first, observed before
+    // documented), so that the report does not depend on which thread finished first.
+    results.sort_by_key(|(j, _, _)| *j);
+    for (_, gi, found) in results {
         let t = &mut report.groups[gi];
         t.states += found.states;
         t.transitions += found.transitions;
