@@ -1,8 +1,7 @@
 //! Running one call of the alphabet on a stack, the canonical form of a state, and the
 //! invariants checked on every transition.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use wsoracle_model::abi::{InBuf, IntPtr, OutBuf};
 use wsoracle_model::ioctl::TCP_KEEPALIVE_SIZE;
@@ -15,6 +14,73 @@ use wsoracle_model::time::Duration;
 use wsoracle_model::{Outcome, Rule, Socket, SocketHandle, Stack, WsaError, WsaIoctlArgs};
 
 use crate::alphabet::{Call, Handle, InArg, IoctlArg, LenArg, OutArg, Time};
+
+/// A fast, deterministic hasher for the search's tables (the keys are the explorer's own, not
+/// attacker-chosen): the multiply-rotate of rustc's FxHasher.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// The rules one transition reached (at most 32 are kept; more never happen under the bounds).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reached {
+    items: [Option<&'static Rule>; 32],
+    len: usize,
+}
+
+impl Reached {
+    pub fn push(&mut self, r: &'static Rule) {
+        if self.len < self.items.len() {
+            self.items[self.len] = Some(r);
+            self.len += 1;
+        }
+    }
+
+    pub fn extend(&mut self, rules: impl IntoIterator<Item = &'static Rule>) {
+        for r in rules {
+            self.push(r);
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        self.items[..self.len].iter().flatten().copied()
+    }
+}
 
 /// How far the search goes: the state is bounded by these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +177,7 @@ pub fn key(st: &Stack) -> Key {
         .map(|(h, s)| {
             let v = st.socket_options(h).map_or(OptionValues::EMPTY, reduce);
             let entry = (s.with_times_relative_to(now), v);
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = FxHasher::default();
             entry.hash(&mut hasher);
             (hasher.finish(), entry)
         })
@@ -202,7 +268,7 @@ pub struct Observed {
     /// The call was a misuse of the model (a scenario error), or an action that returned Err.
     pub misuse: bool,
     /// The rules the call reached (both fidelities, completions, keep-alive events).
-    pub rules: Vec<&'static Rule>,
+    pub rules: Reached,
     /// The bytes written into a getsockopt buffer and `*optlen` after the call.
     pub got: Option<(Vec<u8>, i32)>,
 }
@@ -681,7 +747,14 @@ fn expected_read_back(def: &OptionDef, st: &Stack, call: &Call) -> Option<u32> {
 }
 
 /// Checks the invariants of one transition from `before` to `after`.
-pub fn check(before: &Stack, after: &Stack, call: &Call, obs: &Observed) -> Vec<Broken> {
+/// `unchanged` is `same_state(before, after)`, which the caller computes once.
+pub fn check(
+    before: &Stack,
+    after: &Stack,
+    call: &Call,
+    obs: &Observed,
+    unchanged: bool,
+) -> Vec<Broken> {
     let mut broken = Vec::new();
     let rule = obs.outcome.as_ref().map(|o| o.rule.id);
     let failed_call = obs.misuse
@@ -693,7 +766,7 @@ pub fn check(before: &Stack, after: &Stack, call: &Call, obs: &Observed) -> Vec<
             .outcome
             .as_ref()
             .is_some_and(|o| o.error == Some(WsaError::WSAEWOULDBLOCK));
-    if failed_call && !wouldblock_connect && !same_state(before, after) {
+    if failed_call && !wouldblock_connect && !unchanged {
         broken.push(Broken {
             invariant: Invariant::FailedCallChangesNothing,
             rule,

@@ -1,13 +1,13 @@
 //! The breadth-first search: for one group of options, one preset and one fidelity, every state
 //! the model reaches from a fresh process under the bounds, to a fixpoint.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use wsoracle_model::sockopt::def::OptionDef;
 use wsoracle_model::sockopt::store::Slot;
 use wsoracle_model::sockopt::table::OPTIONS;
-use wsoracle_model::{Config, Level, OptName, Stack};
+use wsoracle_model::{Config, Level, OptName, Rule, Stack};
 
 use crate::alphabet::{self, Call, Handle, Kind, Time};
 use crate::exec::{self, Bounds, Broken, Invariant};
@@ -225,7 +225,8 @@ fn path_to(parents: &[(u32, Option<Call>)], mut i: usize) -> Vec<Call> {
 pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
     let mut found = Found::default();
     let start = Stack::new(config);
-    let mut seen: HashMap<exec::Key, u32> = HashMap::new();
+    let mut seen: HashMap<exec::Key, u32, exec::FxBuild> = HashMap::default();
+    let mut reached: HashSet<usize, exec::FxBuild> = HashSet::default();
     seen.insert(exec::key(&start), 0);
     let mut states: Vec<Stack> = vec![start];
     let mut parents: Vec<(u32, Option<Call>)> = vec![(0, None)];
@@ -242,12 +243,17 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
             let mut after = states[i].clone();
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let obs = exec::run(&mut after, call);
-                let broken = exec::check(&states[i], &after, call, &obs);
-                (obs, broken)
+                let unchanged = exec::same_state(&states[i], &after);
+                let broken = exec::check(&states[i], &after, call, &obs, unchanged);
+                (obs, broken, unchanged)
             }));
+            let mut unchanged = false;
             let broken = match result {
-                Ok((obs, broken)) => {
-                    found.rules.extend(obs.rules.iter().map(|r| r.id));
+                Ok((obs, broken, same)) => {
+                    unchanged = same;
+                    for r in obs.rules.iter() {
+                        reached.insert(r as *const Rule as usize);
+                    }
                     broken
                 }
                 Err(_) => vec![Broken {
@@ -283,5 +289,9 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
         }
     }
     found.states = states.len();
+    found.rules = wsoracle_model::rules::all()
+        .filter(|r| reached.contains(&(*r as *const Rule as usize)))
+        .map(|r| r.id)
+        .collect();
     found
 }

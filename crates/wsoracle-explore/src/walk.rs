@@ -80,7 +80,8 @@ pub fn run_walk(
         let mut after = st.clone();
         let result = catch_unwind(AssertUnwindSafe(|| {
             let obs = exec::run(&mut after, &call);
-            let broken = exec::check(&st, &after, &call, &obs);
+            let unchanged = exec::same_state(&st, &after);
+            let broken = exec::check(&st, &after, &call, &obs, unchanged);
             (obs, broken)
         }));
         let broken = match result {
@@ -116,7 +117,8 @@ fn reproduces(config: Config, path: &[Call], invariant: Invariant, rule: Option<
         let mut after = st.clone();
         let result = catch_unwind(AssertUnwindSafe(|| {
             let obs = exec::run(&mut after, call);
-            exec::check(&st, &after, call, &obs)
+            let unchanged = exec::same_state(&st, &after);
+            exec::check(&st, &after, call, &obs, unchanged)
         }));
         if i + 1 == path.len() {
             return match result {
