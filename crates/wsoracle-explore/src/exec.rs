@@ -746,15 +746,9 @@ fn expected_read_back(def: &OptionDef, st: &Stack, call: &Call) -> Option<u32> {
     Some(def.value.normalise(raw))
 }
 
-/// Checks the invariants of one transition from `before` to `after`.
+/// Checks the invariants of one transition that ended in `after`.
 /// `unchanged` is `same_state(before, after)`, which the caller computes once.
-pub fn check(
-    before: &Stack,
-    after: &Stack,
-    call: &Call,
-    obs: &Observed,
-    unchanged: bool,
-) -> Vec<Broken> {
+pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec<Broken> {
     let mut broken = Vec::new();
     let rule = obs.outcome.as_ref().map(|o| o.rule.id);
     let failed_call = obs.misuse

@@ -244,7 +244,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let obs = exec::run(&mut after, call);
                 let unchanged = exec::same_state(&states[i], &after);
-                let broken = exec::check(&states[i], &after, call, &obs, unchanged);
+                let broken = exec::check(&after, call, &obs, unchanged);
                 (obs, broken, unchanged)
             }));
             let mut unchanged = false;
@@ -274,15 +274,12 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
                     });
                 }
             }
-            if reported.contains(&(Invariant::NoPanic, None))
-                || exec::same_state(&states[i], &after)
-            {
+            if unchanged || reported.contains(&(Invariant::NoPanic, None)) {
                 continue;
             }
-            let k = exec::key(&after);
-            if !seen.contains_key(&k) {
-                let id = states.len() as u32;
-                seen.insert(k, id);
+            let id = states.len() as u32;
+            if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(exec::key(&after)) {
+                e.insert(id);
                 states.push(after);
                 parents.push((i as u32, Some(*call)));
             }

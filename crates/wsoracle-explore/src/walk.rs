@@ -81,7 +81,7 @@ pub fn run_walk(
         let result = catch_unwind(AssertUnwindSafe(|| {
             let obs = exec::run(&mut after, &call);
             let unchanged = exec::same_state(&st, &after);
-            let broken = exec::check(&st, &after, &call, &obs, unchanged);
+            let broken = exec::check(&after, &call, &obs, unchanged);
             (obs, broken)
         }));
         let broken = match result {
@@ -118,7 +118,7 @@ fn reproduces(config: Config, path: &[Call], invariant: Invariant, rule: Option<
         let result = catch_unwind(AssertUnwindSafe(|| {
             let obs = exec::run(&mut after, call);
             let unchanged = exec::same_state(&st, &after);
-            exec::check(&st, &after, call, &obs, unchanged)
+            exec::check(&after, call, &obs, unchanged)
         }));
         if i + 1 == path.len() {
             return match result {
