@@ -29,7 +29,7 @@ snapshots:
 spec-doc:
     UPDATE_DOCS=1 cargo test --test spec_doc
 
-# The cost of the model's hot calls, as ratios of a baseline measured in the same process.
+# The README's performance table: hot calls beside the kernel's, socket creation, advance, queries, the CLI.
 bench:
     cargo bench -p wsoracle-model
 

@@ -81,3 +81,22 @@ fn every_snapshot_belongs_to_a_scenario() {
         orphans.join("\n")
     );
 }
+
+/// Every observed option fact of the two levels the option layer models (`options:O123` with
+/// level SOL_SOCKET or IPPROTO_TCP in `wsoracle_model::facts::OPTION_FACTS`) is checked by some
+/// bundled scenario's `covers:`.
+#[test]
+fn every_sol_socket_and_ipproto_tcp_option_fact_is_covered() {
+    let covered: BTreeSet<String> = corpus().into_iter().flat_map(|(_, s)| s.covers).collect();
+    let missing: Vec<String> = wsoracle::model::facts::OPTION_FACTS
+        .iter()
+        .filter(|f| f.level == "SOL_SOCKET" || f.level == "IPPROTO_TCP")
+        .map(|f| format!("options:{}", f.id))
+        .filter(|id| !covered.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "SOL_SOCKET / IPPROTO_TCP option facts covered by no scenario's `covers:`: {}",
+        missing.join(", ")
+    );
+}

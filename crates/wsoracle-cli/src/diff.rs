@@ -63,8 +63,10 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DIR")]
     pub record: Option<PathBuf>,
 
-    /// Compare the traces recorded under DIR with the model, with no backend.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["backend", "record", "profile", "paths"])]
+    /// Compare the traces recorded under DIR with the model, with no backend. The scenarios
+    /// their headers name are looked up in PATH (the corpus; default: the `scenarios` folder of
+    /// the nearest folder above DIR that has one, else ./scenarios), and nowhere else.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["backend", "record", "profile"])]
     pub replay: Option<PathBuf>,
 
     /// The known divergences [default: divergences.toml, when it exists].
@@ -75,9 +77,10 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Seconds to wait for each answer of the backend.
-    #[arg(long, value_name = "SECONDS", default_value_t = backend::DEFAULT_ANSWER_TIMEOUT.as_secs())]
-    pub timeout: u64,
+    /// Seconds to wait for each answer of the backend, its greeting included [default: 30 for
+    /// an answer, 120 for the greeting].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
 }
 
 /// What became of one step.
@@ -365,7 +368,13 @@ pub fn run(args: &DiffArgs) -> i32 {
         }
     };
     if let Some(dir) = &args.replay {
-        return replay(dir, &divergences, args.format);
+        return replay(
+            dir,
+            &args.paths,
+            args.divergences.is_some(),
+            divergences,
+            args.format,
+        );
     }
     let command = match &args.backend {
         Some(c) => c.clone(),
@@ -395,7 +404,7 @@ pub fn run(args: &DiffArgs) -> i32 {
     };
     let mut files = Vec::new();
     for p in &paths {
-        match wsoracle_scenario::discover(p) {
+        match crate::guard::discover("diff", p) {
             Ok(found) => files.extend(found),
             Err(e) => {
                 eprintln!("wsoracle diff: {}: {e}", p.display());
@@ -423,10 +432,14 @@ pub fn run(args: &DiffArgs) -> i32 {
             }),
         }
     }
-    let timeout = Duration::from_secs(args.timeout.max(1));
+    let (timeout, greeting_timeout) = match args.timeout {
+        Some(t) => (Duration::from_secs(t.max(1)), Duration::from_secs(t.max(1))),
+        None => (backend::DEFAULT_ANSWER_TIMEOUT, backend::GREETING_TIMEOUT),
+    };
+    let spawn = || Backend::spawn_with(&command, timeout, greeting_timeout);
     let mut backend_ids = BTreeSet::new();
     for (label, version) in &profiles {
-        let mut backend = match Backend::spawn(&command, timeout) {
+        let mut backend = match spawn() {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("wsoracle diff: {e}");
@@ -443,7 +456,7 @@ pub fn run(args: &DiffArgs) -> i32 {
         backend_ids.insert(backend.greeting.backend_id());
         for (file, scenario) in &scenarios {
             if backend.is_broken() {
-                match Backend::spawn(&command, timeout) {
+                match spawn() {
                     Ok(b) => backend = b,
                     Err(e) => {
                         eprintln!("wsoracle diff: restarting the backend: {e}");
@@ -557,50 +570,158 @@ fn live_scenario(
     result
 }
 
-/// Every `*.trace.jsonl` under `dir`, sorted.
-fn find_traces(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let p = entry?.path();
-            if p.is_dir() {
-                pending.push(p);
-            } else if p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().ends_with(".trace.jsonl"))
-            {
-                found.push(p);
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
+/// Every `*.trace.jsonl` under `dir`, sorted (regular files only, no folder twice).
+fn find_traces(dir: &Path) -> std::io::Result<wsoracle_scenario::Discovery> {
+    wsoracle_scenario::walk(dir, &|p: &Path| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".trace.jsonl"))
+    })
 }
 
-fn replay(dir: &Path, divergences: &Divergences, format: Format) -> i32 {
-    let files = match find_traces(dir) {
+/// The folder a replay's corpus defaults to: the nearest folder at or above `dir` that holds
+/// a `scenarios` folder (the repository root for the committed fixtures), so that a replay
+/// gives the same result from any working directory.
+fn corpus_root(dir: &Path) -> Option<PathBuf> {
+    let start = dir.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|a| a.join("scenarios").is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// The scenario files a replay may read, by the `/`-separated path a trace header names them
+/// with. A header path is only ever looked up here: a trace cannot make the replay read any
+/// other file.
+struct Corpus {
+    /// (slash path of the file as discovered, the file).
+    files: Vec<(String, PathBuf)>,
+    /// What the corpus was built from, for messages.
+    roots: String,
+}
+
+impl Corpus {
+    fn discover(roots: &[PathBuf]) -> Result<Corpus, String> {
+        let mut files = Vec::new();
+        for root in roots {
+            let found = wsoracle_scenario::discover_all(root)
+                .map_err(|e| format!("{}: {e}", root.display()))?;
+            for f in found.files {
+                files.push((trace::slash_path(&f), f));
+            }
+        }
+        Ok(Corpus {
+            files,
+            roots: show_paths(roots),
+        })
+    }
+
+    /// The corpus file a header names: the one whose path is the name, or ends with `/name`
+    /// (the corpus given as an absolute or longer path). None when no file, or more than one,
+    /// matches.
+    fn find(&self, name: &str) -> Result<&Path, String> {
+        let plain = name
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..");
+        if !plain {
+            return Err(format!(
+                "the trace names the scenario `{name}`, which is not a plain relative path inside a corpus"
+            ));
+        }
+        let suffix = format!("/{name}");
+        let mut matches = self
+            .files
+            .iter()
+            .filter(|(p, _)| *p == name || p.ends_with(&suffix));
+        match (matches.next(), matches.next()) {
+            (Some((_, f)), None) => Ok(f),
+            (None, _) => Err(format!(
+                "the trace's scenario `{name}` is not in the corpus ({}): give the corpus as `wsoracle diff --replay DIR PATH`, or re-record the trace",
+                self.roots
+            )),
+            (Some(_), Some(_)) => Err(format!(
+                "the trace's scenario `{name}` matches more than one file of the corpus ({}); give a narrower PATH",
+                self.roots
+            )),
+        }
+    }
+}
+
+fn replay(
+    dir: &Path,
+    paths: &[PathBuf],
+    divergences_given: bool,
+    divergences: Divergences,
+    format: Format,
+) -> i32 {
+    let found = match find_traces(dir) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("wsoracle diff: --replay {}: {e}", dir.display());
             return 2;
         }
     };
+    for (p, why) in &found.skipped {
+        eprintln!("wsoracle diff: skipped {}: {why}", p.display());
+    }
+    let files = found.files;
     if files.is_empty() {
         eprintln!("wsoracle diff: no *.trace.jsonl under {}", dir.display());
         return 2;
     }
+    let root = corpus_root(dir);
+    let roots: Vec<PathBuf> = if !paths.is_empty() {
+        paths.to_vec()
+    } else if let Some(r) = &root {
+        vec![r.join("scenarios")]
+    } else {
+        vec![PathBuf::from("scenarios")]
+    };
+    // The divergences beside the corpus, when none was given and none is here.
+    let divergences = match (&root, divergences_given) {
+        (Some(r), false) if !Path::new(DEFAULT_DIVERGENCES).exists() => {
+            let p = r.join(DEFAULT_DIVERGENCES);
+            if p.is_file() {
+                match Divergences::load(&p) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        eprintln!("wsoracle diff: {e}");
+                        return 2;
+                    }
+                }
+            } else {
+                divergences
+            }
+        }
+        _ => divergences,
+    };
+    let corpus = match Corpus::discover(&roots) {
+        Ok(c) if !c.files.is_empty() => c,
+        Ok(c) => {
+            eprintln!(
+                "wsoracle diff: --replay: no scenario files under {} to replay the traces against; give the corpus as `wsoracle diff --replay DIR PATH`",
+                c.roots
+            );
+            return 2;
+        }
+        Err(e) => {
+            eprintln!(
+                "wsoracle diff: --replay: the corpus {e}; give it as `wsoracle diff --replay DIR PATH`"
+            );
+            return 2;
+        }
+    };
     let mut results = Vec::new();
     let mut backend_ids = BTreeSet::new();
     for f in &files {
-        results.push(replay_one(f, divergences, &mut backend_ids));
+        results.push(replay_one(f, &corpus, &divergences, &mut backend_ids));
     }
-    let unused = unused_entries(divergences, &results, &backend_ids);
-    report(&results, divergences, format, &unused)
+    let unused = unused_entries(&divergences, &results, &backend_ids);
+    report(&results, &divergences, format, &unused)
 }
 
 fn replay_one(
     path: &Path,
+    corpus: &Corpus,
     divergences: &Divergences,
     backend_ids: &mut BTreeSet<String>,
 ) -> ScenarioResult {
@@ -628,24 +749,62 @@ fn replay_one(
             return result;
         }
     };
-    let bytes = match std::fs::read(&h.scenario) {
+    let shown = path.display();
+    // The records must be the steps 0, 1, 2, ... in order: a repeated or missing index means
+    // the trace was edited or spliced, and its answers no longer follow one run of a stack.
+    for (expected, rec) in t.steps.iter().enumerate() {
+        if rec.index != expected {
+            let what = if rec.index < expected {
+                "repeats an earlier step"
+            } else {
+                "skips a step"
+            };
+            result.problems.push(problem(
+                true,
+                format!(
+                    "{shown}: record {} is for step index {}, where index {expected} was due: the trace {what}; re-record it",
+                    expected + 1,
+                    rec.index
+                ),
+            ));
+            return result;
+        }
+    }
+    if t.steps.is_empty() {
+        result.problems.push(problem(
+            true,
+            format!("{shown}: the trace records no step, so it checks nothing; re-record it"),
+        ));
+        return result;
+    }
+    let file = match corpus.find(&h.scenario) {
+        Ok(f) => f,
+        Err(e) => {
+            result.problems.push(problem(true, format!("{shown}: {e}")));
+            return result;
+        }
+    };
+    let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            result.notes.push(format!(
-                "stale trace {}: its scenario {} cannot be read ({e}); not replayed",
-                path.display(),
-                h.scenario
+            result.problems.push(problem(
+                true,
+                format!(
+                    "{shown}: its scenario {} cannot be read: {e}",
+                    file.display()
+                ),
             ));
             return result;
         }
     };
-    let scenario = match Scenario::from_path(&h.scenario) {
-        Ok(s) => s,
-        Err(e) => {
-            result.problems.push(problem(true, e.to_string()));
-            return result;
-        }
-    };
+    let scenario =
+        match Scenario::from_bytes_with(file, &bytes, &wsoracle_scenario::Limits::default()) {
+            Ok(s) => s,
+            Err(e) => {
+                result.problems.push(problem(true, e.to_string()));
+                return result;
+            }
+        };
     let changed = trace::sha256_hex(&bytes) != h.scenario_sha256;
     let run = run_profile(&scenario, version);
     let ctx = Ctx {
@@ -655,40 +814,63 @@ fn replay_one(
         divergences,
     };
     let mut taint = Taint::default();
+    let mut stale = false;
     for rec in &t.steps {
         let (step, model_rec) = match (scenario.steps.get(rec.index), run.steps.get(rec.index)) {
             (Some(s), Some(m)) => (s, m),
             _ => {
                 result.notes.push(format!(
-                    "stale trace {}: step {} is no longer in the scenario or the model stopped \
+                    "stale trace {shown}: step {} is no longer in the scenario or the model stopped \
                      before it; re-record this fixture",
-                    path.display(),
-                    rec.index + 1
+                    rec.index.saturating_add(1)
                 ));
+                stale = true;
                 break;
             }
         };
         let now = model::request(&step.call, step.bind_as.as_deref()).line("x");
         if strip_id(&now) != strip_id(&rec.request) {
             result.notes.push(format!(
-                "stale trace {}: the scenario changed at step {} (recorded `{}`, now `{}`); \
+                "stale trace {shown}: the scenario changed at step {} (recorded `{}`, now `{}`); \
                  the steps from there on are not replayed: re-record this fixture",
-                path.display(),
-                rec.index + 1,
+                rec.index.saturating_add(1),
                 strip_id(&rec.request),
                 strip_id(&now)
             ));
+            stale = true;
             break;
         }
         result
             .steps
             .push(classify(&ctx, step, model_rec, &rec.answer, &mut taint));
     }
+    // A trace of the very file it was recorded from covers the run: fewer records than the
+    // steps the model ran means the trace was cut short.
+    if !changed && !stale && t.steps.len() < run.steps.len() {
+        result.problems.push(problem(
+            true,
+            format!(
+                "{shown}: the trace ends after step {} of the {} its (unchanged) scenario runs: it was cut short; re-record it",
+                t.steps.len(),
+                run.steps.len()
+            ),
+        ));
+    }
+    let compared = result
+        .steps
+        .iter()
+        .filter(|s| matches!(s.verdict, Verdict::Agreed | Verdict::Diverged { .. }))
+        .count();
+    if compared == 0 && result.problems.is_empty() {
+        result.problems.push(problem(
+            false,
+            format!("{shown}: no step of this trace was compared with the model, so it checks nothing; re-record it"),
+        ));
+    }
     if changed && result.notes.is_empty() {
         result.notes.push(format!(
-            "trace {}: the scenario file changed since it was recorded (its requests did not); \
-             consider re-recording",
-            path.display()
+            "trace {shown}: the scenario file changed since it was recorded (its requests did not); \
+             consider re-recording"
         ));
     }
     if let Some(m) = &run.misuse {
@@ -781,8 +963,8 @@ fn report(
 ) -> i32 {
     let s = tally(results);
     match format {
-        Format::Text => print!("{}", text_report(results, divergences, &s, unused)),
-        Format::Json => println!("{}", json_report(results, divergences, &s, unused)),
+        Format::Text => out!("{}", text_report(results, divergences, &s, unused)),
+        Format::Json => outln!("{}", json_report(results, divergences, &s, unused)),
     }
     exit_status(&s)
 }

@@ -60,6 +60,13 @@ pub struct ExplainArgs {
     /// Also draw the timeline (idle period, probes, drop) as SVG into FILE.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<std::path::PathBuf>,
+    /// Explain one socket option instead of a keep-alive timeline: its value kind, length class,
+    /// default and availability per preset, what each short length does, and the rules.
+    #[arg(long, value_name = "NAME")]
+    pub option: Option<String>,
+    /// With --option: the level, for a name two levels define (e.g. IPPROTO_IPV6).
+    #[arg(long, value_name = "LEVEL", requires = "option")]
+    pub level: Option<String>,
 }
 
 /// One setup call and what the model answered.
@@ -84,6 +91,15 @@ struct Explanation {
 
 /// Runs `wsoracle explain`; returns the exit status.
 pub fn run(args: &ExplainArgs) -> i32 {
+    if let Some(name) = &args.option {
+        let fidelity = Fidelity::from_name(&args.fidelity).unwrap_or_default();
+        return crate::explain_option::run(
+            name,
+            args.level.as_deref(),
+            fidelity,
+            args.format == "json",
+        );
+    }
     match explain(args) {
         Ok(x) => {
             if let Some(path) = &args.svg {
@@ -93,12 +109,12 @@ pub fn run(args: &ExplainArgs) -> i32 {
                 }
             }
             if args.format == "json" {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&to_json(&x)).unwrap_or_default()
                 );
             } else {
-                print!("{}", text(&x));
+                out!("{}", text(&x));
             }
             0
         }

@@ -144,8 +144,8 @@ fn run_inner(args: &ExploreArgs) -> Result<i32, String> {
         outln!("repro: {repro}");
         let started = std::time::Instant::now();
         let w = walk::walk(config, args.seed, args.steps);
-        let total = wsoracle_model::rules::all().count();
-        let reached = wsoracle_model::rules::all()
+        let total = wsoracle_model::catalog::all_rules().count();
+        let reached = wsoracle_model::catalog::all_rules()
             .filter(|r| w.rules.contains(r.id))
             .count();
         let status = match &w.violation {

@@ -13,9 +13,19 @@ macro_rules! outln {
     }};
 }
 
+/// `print!` that ignores a closed stdout, as `outln!` does.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod diff;
 mod explain;
+mod explain_option;
 mod explore;
+mod guard;
 mod profiles;
 mod run;
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use wsoracle_model::{Fidelity, WindowsVersion};
 use wsoracle_scenario::{
-    discover, is_known_cover, parse_profile, profile_label, profile_run_json, run as run_scenario,
+    is_known_cover, parse_profile, profile_label, profile_run_json, run as run_scenario,
     side_by_side, Failure, RunOptions, Scenario, ScenarioError, ScenarioReport,
 };
 
@@ -26,6 +26,10 @@ pub struct RunArgs {
     /// Also print each scenario's trace, profiles side by side.
     #[arg(long)]
     trace: bool,
+    /// Raise a limit on what one file may cost to load, NAME=N with NAME one of file-bytes,
+    /// nodes, depth, steps, names, value-nodes (docs/scenarios.md, "Limits"); repeatable.
+    #[arg(long = "limit", value_name = "NAME=N")]
+    limits: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +109,13 @@ pub fn run(args: &RunArgs) -> i32 {
     let options = RunOptions {
         profiles: (!profiles.is_empty()).then_some(profiles),
     };
+    let limits = match crate::guard::limits(&args.limits) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("wsoracle run: --limit {e}");
+            return 2;
+        }
+    };
     let paths = if args.paths.is_empty() {
         default_paths()
     } else {
@@ -120,7 +131,7 @@ pub fn run(args: &RunArgs) -> i32 {
             );
             return 2;
         }
-        match discover(path) {
+        match crate::guard::discover("run", path) {
             Ok(found) => files.extend(found),
             Err(e) => {
                 eprintln!("wsoracle run: {}: {e}", path.display());
@@ -140,7 +151,7 @@ pub fn run(args: &RunArgs) -> i32 {
     let outcomes: Vec<(PathBuf, Outcome)> = files
         .into_iter()
         .map(|file| {
-            let outcome = match Scenario::from_path(&file) {
+            let outcome = match Scenario::from_path_with(&file, &limits) {
                 Err(e) => Outcome::LoadError(e),
                 Ok(s) => match args.fidelity.map(FidelityArg::fidelity) {
                     Some(only) if only != s.fidelity => Outcome::Skipped(Box::new(s), only),
@@ -154,10 +165,24 @@ pub fn run(args: &RunArgs) -> i32 {
         })
         .collect();
 
-    let status = exit_status(&outcomes);
+    let mut status = exit_status(&outcomes);
+    let steps_run: usize = outcomes
+        .iter()
+        .filter_map(|(_, o)| match o {
+            Outcome::Ran(_, r) => Some(r.runs.iter().map(|p| p.steps.len()).sum::<usize>()),
+            _ => None,
+        })
+        .sum();
+    let nothing_ran = steps_run == 0 && status == 0;
+    if nothing_ran {
+        status = 2;
+    }
     match args.format {
         Format::Text => print_text(&outcomes, args.trace),
         Format::Json => print_json(&outcomes, args.trace, status),
+    }
+    if nothing_ran {
+        crate::guard::nothing_ran("run");
     }
     status
 }

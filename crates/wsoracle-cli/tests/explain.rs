@@ -92,3 +92,29 @@ fn svg_is_written() {
         "{svg}"
     );
 }
+
+#[test]
+fn explain_option_answers_for_any_option() {
+    let (code, out) = explain(&["--option", "TCP_NODELAY"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("length class: A (BOOLEAN: one byte)"), "{out}");
+    // options:O066: one byte written, *optlen 1, on every preset.
+    assert!(
+        out.contains("all: = 0; optval 00 be ad de; optlen 1 (the documented fidelity: 0; writes 00 00 00 00; optlen 4)  [getsockopt.tcp-nodelay]"),
+        "{out}"
+    );
+    let (code, out) = explain(&["--option", "SO_RCVTIMEO", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["option"], "SO_RCVTIMEO");
+    assert_eq!(v["modelled"], true);
+    assert!(
+        v["calls"].as_array().is_some_and(|c| c.len() == 12),
+        "{out}"
+    );
+    let (code, out) = explain(&["--option", "SO_BSP_STATE"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("not modelled"), "{out}");
+    let (code, _) = explain(&["--option", "SO_LINGR"]);
+    assert_eq!(code, 2);
+}

@@ -86,7 +86,7 @@ fn findings_are_written_as_scenarios_that_run() {
     let (code, out) = wsoracle(&[
         "explore",
         "--group",
-        "SO_DONTROUTE",
+        "TCP_NODELAY",
         "--profile",
         "win2003",
         "--write-findings",

@@ -133,8 +133,12 @@ pub struct Key {
     startup: u32,
     conditions: (bool, bool),
     open_type: u32,
-    sockets: Vec<(Socket, OptionValues)>,
+    sockets: Vec<SocketKey>,
 }
+
+/// One socket of a canonical state: its record without instants, its reduced option values,
+/// and its next keep-alive event (in how many ms, and which: the rule's address).
+type SocketKey = (Socket, OptionValues, Option<(u64, usize)>);
 
 /// An option value reduced to the classes the rules distinguish: a stored word (not simulated)
 /// is unset, zero or non-zero; a `struct linger` keeps whether each half is zero. No rule reads
@@ -172,11 +176,15 @@ pub fn same_state(a: &Stack, b: &Stack) -> bool {
 
 pub fn key(st: &Stack) -> Key {
     let now = st.now().0;
-    let mut sockets: Vec<(u64, (Socket, OptionValues))> = st
+    let mut sockets: Vec<(u64, SocketKey)> = st
         .sockets()
         .map(|(h, s)| {
             let v = st.socket_options(h).map_or(OptionValues::EMPTY, reduce);
-            let entry = (s.with_times_relative_to(now), v);
+            // The schedule: when the next keep-alive event comes, and which (its rule).
+            let next = st
+                .next_keepalive_event(h)
+                .map(|e| (e.at.0.saturating_sub(now), e.rule as *const Rule as usize));
+            let entry = (s.without_instants(), v, next);
             let mut hasher = FxHasher::default();
             entry.hash(&mut hasher);
             (hasher.finish(), entry)
@@ -729,9 +737,26 @@ fn expected_read_back(def: &OptionDef, st: &Stack, call: &Call) -> Option<u32> {
     {
         return None;
     }
-    let size = def.size() as usize;
-    let documented = st.fidelity() == wsoracle_model::Fidelity::Documented
-        || def.class == wsoracle_model::sockopt::def::LenClass::Documented;
+    use wsoracle_model::sockopt::def::LenClass;
+    // The class on this version (a legacy class before Vista), and the documentation's size
+    // under documented fidelity (it knows no BOOLEAN).
+    let class = match def.legacy_class {
+        Some(c)
+            if !st
+                .version()
+                .at_least(wsoracle_model::version::threshold::VISTA) =>
+        {
+            c
+        }
+        _ => def.class,
+    };
+    let documented =
+        st.fidelity() == wsoracle_model::Fidelity::Documented || class == LenClass::Documented;
+    let size = def.size_in(if documented {
+        LenClass::Documented
+    } else {
+        class
+    }) as usize;
     let n = if optlen < 0 || documented {
         size
     } else {
@@ -817,7 +842,7 @@ pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec
                     let mut probe = after.clone();
                     let h = resolve(after, *s).unwrap_or(SocketHandle::INVALID_SOCKET);
                     let mut buf = [0u8; 16];
-                    let mut len = def.size() as i32;
+                    let mut len = def.size().max(4) as i32;
                     let g = probe.getsockopt(
                         h,
                         *level,

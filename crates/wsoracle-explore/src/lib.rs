@@ -75,19 +75,19 @@ pub struct Report {
 impl Report {
     /// Every rule of the model, and whether the search reached it.
     pub fn dead_rules(&self) -> Vec<&'static wsoracle_model::Rule> {
-        wsoracle_model::rules::all()
+        wsoracle_model::catalog::all_rules()
             .filter(|r| !self.reached.contains(r.id))
             .collect()
     }
 
     pub fn rule_count(&self) -> usize {
-        wsoracle_model::rules::all().count()
+        wsoracle_model::catalog::all_rules().count()
     }
 
     /// The one summary line the text output ends with.
     pub fn summary(&self) -> String {
         let total = self.rule_count();
-        let reached = wsoracle_model::rules::all()
+        let reached = wsoracle_model::catalog::all_rules()
             .filter(|r| self.reached.contains(r.id))
             .count();
         format!(

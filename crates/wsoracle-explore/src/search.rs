@@ -286,7 +286,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
         }
     }
     found.states = states.len();
-    found.rules = wsoracle_model::rules::all()
+    found.rules = wsoracle_model::catalog::all_rules()
         .filter(|r| reached.contains(&(*r as *const Rule as usize)))
         .map(|r| r.id)
         .collect();

@@ -170,6 +170,7 @@ impl Stack {
                 if let Some(sock) = self.socket_mut(i) {
                     apply_keepalive_vals(sock, onoff, time_ms, interval_ms, now);
                 }
+                self.reschedule(i);
             }
             IoctlAction::Fionbio { i, on } => {
                 if let Some(sock) = self.socket_mut(i) {

@@ -27,7 +27,9 @@
 #![forbid(unsafe_code)]
 
 pub mod abi;
+pub mod catalog;
 pub mod codes;
+pub mod facts;
 pub mod ioctl;
 pub mod keepalive;
 pub mod outcome;
@@ -42,6 +44,7 @@ pub mod stack;
 mod testutil;
 pub mod time;
 pub mod timeline;
+mod timers;
 pub mod version;
 
 pub use abi::{InBuf, IntPtr, OutBuf};

@@ -152,3 +152,14 @@ impl fmt::Display for Rule {
         f.write_str("]")
     }
 }
+
+/// Declares each rule as a `pub static` and lists them all in `ALL`.
+macro_rules! rules {
+    ( $( $name:ident = $id:literal, $basis:expr, $summary:literal, [ $($src:expr),* $(,)? ]; )* ) => {
+        $( pub static $name: $crate::provenance::Rule = $crate::provenance::Rule { id: $id, basis: $basis, summary: $summary, sources: &[ $($src),* ] }; )*
+        /// Every rule, in declaration order.
+        #[allow(dead_code)]
+        pub static ALL: &[&$crate::provenance::Rule] = &[ $( &$name, )* ];
+    };
+}
+pub(crate) use rules;

@@ -1,45 +1,12 @@
 //! Every rule of the model, in one table. An outcome names exactly one of these; `ALL` lets the
 //! docs and the coverage tests check that every normative clause is cited by some rule.
 
-use crate::provenance::{Basis, Rule, Source};
+use crate::provenance::{rules, Basis, Source};
 
 use Basis::*;
 use Source::{
     Assumption as A, Clause as C, Convention as Conv, Doc as D, Evidence as E, Primary as P,
 };
-
-/// Declares each rule as a `pub static` and lists them all in `ALL`.
-macro_rules! rules {
-    ( $( $name:ident = $id:literal, $basis:expr, $summary:literal, [ $($src:expr),* $(,)? ]; )* ) => {
-        $( pub static $name: $crate::provenance::Rule = $crate::provenance::Rule { id: $id, basis: $basis, summary: $summary, sources: &[ $($src),* ] }; )*
-        /// Every rule, in declaration order.
-        #[allow(dead_code)]
-        pub static ALL: &[&$crate::provenance::Rule] = &[ $( &$name, )* ];
-    };
-}
-pub(crate) use rules;
-
-/// Every rule of the model: the process, socket and keep-alive rules of this file, the option
-/// layer's common rules, and the rules each option of the table names. No rule twice.
-pub fn all() -> impl Iterator<Item = &'static Rule> {
-    let mut seen: Vec<&'static str> = Vec::new();
-    ALL.iter()
-        .copied()
-        .chain(crate::sockopt::rules::ALL.iter().copied())
-        .chain(
-            crate::sockopt::table::OPTIONS
-                .iter()
-                .flat_map(|d| d.rules()),
-        )
-        .filter(move |r| {
-            if seen.contains(&r.id) {
-                false
-            } else {
-                seen.push(r.id);
-                true
-            }
-        })
-}
 
 rules! {
     // ---- Process: WSAStartup / WSACleanup -------------------------------------------------
@@ -390,6 +357,12 @@ rules! {
     TL_RECV_PENDING = "recv.pending", Convention,
         "a blocking recv with nothing to read stays pending until data arrives or the connection drops",
         [Conv("recv"), D("recv")];
+    TL_RECV_PENDING_TIMEOUT = "recv.pending.timeout", Observed,
+        "a blocking recv with nothing to read and SO_RCVTIMEO set stays pending for that many milliseconds",
+        [D("D-SOL"), Source::Options("O368"), Conv("recv")];
+    TL_RECV_TIMED_OUT = "recv.timed-out", Observed,
+        "a pending blocking recv whose SO_RCVTIMEO runs out completes with WSAETIMEDOUT",
+        [Source::Options("O368"), D("D-SOL")];
     TL_RECV_COMPLETED = "recv.completed", Documented,
         "a pending recv completes with the bytes that arrived (at most len)", [D("recv")];
     TL_RECV_SECOND_PENDING = "recv.second-pending", Assumption,

@@ -278,14 +278,16 @@ impl Socket {
         }
     }
 
-    /// A copy of the record with its instants (`idle_since`, `dropped_at`) written as ages
-    /// before `now`: two records that differ only in when things happened compare equal. For
-    /// exploration's canonical states; the copy is not a socket the model runs.
-    pub fn with_times_relative_to(&self, now: u64) -> Socket {
+    /// A copy of the record without its instants (`idle_since` zero, `dropped_at` zero once
+    /// dropped): two records that differ only in when things happened compare equal. For
+    /// exploration's canonical states, which take the schedule from `next_keepalive_event`
+    /// (the idle period of an answering connection is rolled forward only when read); the copy
+    /// is not a socket the model runs.
+    pub fn without_instants(&self) -> Socket {
         let mut copy = *self;
-        copy.idle_since = now.saturating_sub(self.idle_since);
+        copy.idle_since = 0;
         if self.dropped_at != u64::MAX {
-            copy.dropped_at = now.saturating_sub(self.dropped_at);
+            copy.dropped_at = 0;
         }
         copy
     }

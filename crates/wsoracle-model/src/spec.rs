@@ -137,15 +137,19 @@ pub static EVIDENCE_IDS: &[&str] = &[
 ];
 
 /// The number of facts in `docs/evidence-primary.md` (cite as `primary:P01` … ).
-pub const PRIMARY_FACTS: u32 = 30;
+pub const PRIMARY_FACTS: u32 = 43;
 
 /// Facts of `docs/evidence-primary.md` read for the option table (SO_DEBUG, SO_LINGER on UDP,
 /// SO_TYPE's set), numbered from P60 so that the run from P31 stays free for more.
 pub static PRIMARY_OPTION_FACTS: &[&str] = &["P60", "P61", "P62"];
 
 /// True when `citation` names a clause, an evidence fact or a primary fact the oracle knows:
-/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`.
+/// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`, `options:O203`
+/// (an id of [`crate::facts::OPTION_FACTS`]).
 pub fn is_known_citation(citation: &str) -> bool {
+    if let Some(id) = citation.strip_prefix("options:") {
+        return crate::facts::option_fact(id).is_some();
+    }
     if let Some(id) = citation.strip_prefix("so_keepalive#") {
         return clause(id).is_some();
     }
@@ -172,7 +176,7 @@ mod tests {
     fn every_normative_clause_is_cited_by_a_rule() {
         for c in normative() {
             assert!(
-                crate::rules::all().any(|r| r.cites(&Source::Clause(c.id))),
+                crate::catalog::all_rules().any(|r| r.cites(&Source::Clause(c.id))),
                 "so_keepalive#{} is cited by no rule",
                 c.id
             );
@@ -181,7 +185,7 @@ mod tests {
 
     #[test]
     fn every_cited_clause_and_fact_exists() {
-        for r in crate::rules::all() {
+        for r in crate::catalog::all_rules() {
             for s in r.sources {
                 match s {
                     Source::Clause(id) => assert!(clause(id).is_some(), "{}: {s}", r.id),
@@ -200,7 +204,9 @@ mod tests {
         assert!(!is_known_citation("so_keepalive#42a54-999"));
         assert!(is_known_citation("wine:K08.2003"));
         assert!(!is_known_citation("wine:K04"));
-        assert!(is_known_citation("primary:P30"));
-        assert!(!is_known_citation("primary:P31"));
+        assert!(is_known_citation("primary:P43"));
+        assert!(!is_known_citation("primary:P44"));
+        assert!(is_known_citation("options:O203"));
+        assert!(!is_known_citation("options:O006"));
     }
 }

@@ -22,6 +22,7 @@ use crate::rules;
 use crate::socket::{Peer, Socket, SocketHandle, SocketState};
 use crate::sockopt::store::OptionValues;
 use crate::time::Instant;
+use crate::timers::{Entry, SlotTimer, TimerQueue};
 use crate::version::{threshold, WindowsVersion};
 
 /// The world a stack lives in. Everything the model knows about the machine comes in here.
@@ -34,6 +35,11 @@ pub struct Config {
     /// Windows XP and earlier SO_EXCLUSIVEADDRUSE) answers as Windows answers a standard user
     /// otherwise. Default: a standard user.
     pub elevated: bool,
+    /// Decide every setsockopt and getsockopt under the other fidelity too, so that
+    /// `Outcome.other` says where the two disagree (traces and reports need it). Default: on.
+    /// Off, `Outcome.other` is always `None` and a call costs one decision (assumption-free:
+    /// the chosen fidelity's answer is the same either way).
+    pub decide_other_fidelity: bool,
 }
 
 impl Config {
@@ -43,6 +49,15 @@ impl Config {
             registry: Registry::default(),
             fidelity: Fidelity::Observed,
             elevated: false,
+            decide_other_fidelity: true,
+        }
+    }
+
+    /// Whether to decide the other fidelity too (`Outcome.other`); see the field.
+    pub fn with_other_fidelity(self, decide_other_fidelity: bool) -> Self {
+        Config {
+            decide_other_fidelity,
+            ..self
         }
     }
 
@@ -122,21 +137,43 @@ impl<A> Decision<A> {
     }
 }
 
-/// One entry of the socket table. The generation makes a stale handle miss after a close.
+/// One entry of the socket table (88 bytes). The generation makes a stale handle miss after a
+/// close; the timer is the slot's place in the timer queue (timers.rs).
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     generation: u32,
+    timer: SlotTimer,
+    /// Where the socket's option values are (sockopt/store.rs): 0 for none set yet (they read
+    /// as `OptionValues::EMPTY`), k for `Stack::option_store[k − 1]`. Out of line, so that a
+    /// table of sockets that set no option stays small (10^6 sockets in under 100 MB).
+    options: u32,
     socket: Option<Socket>,
-    /// The socket's option values, outside the hot record (sockopt/store.rs).
-    options: OptionValues,
 }
 
+/// What a socket with no entry in the option store reads.
+static NO_OPTIONS: OptionValues = OptionValues::EMPTY;
+
 /// One process's Winsock state under a fixed [`Config`].
+///
+/// Cost: creating and closing a socket is O(1) amortised (closed slots wait in a free list and
+/// are reused, most recently closed first); `advance` costs in proportion to the keep-alive
+/// events that happen (timers.rs), not to the number of open sockets.
 #[derive(Clone, Debug)]
 pub struct Stack {
     config: Config,
     startup_count: u32,
     slots: Vec<Slot>,
+    /// Empty slots that may be reused, as a stack (the last closed is reused first).
+    free: Vec<u32>,
+    timers: TimerQueue,
+    /// Slots whose timer a call may have changed, to work out before time moves (timers.rs).
+    dirty: Vec<u32>,
+    /// `advance` walks every socket instead of the timer queue (`with_reference_timeline`).
+    reference_timeline: bool,
+    /// The option values of the sockets that have any (a socket gets an entry when it first
+    /// stores an option or connects), and the entries closed sockets left free.
+    option_store: Vec<OptionValues>,
+    option_free: Vec<u32>,
     last_error: WsaError,
     network_down: bool,
     blocking_call: bool,
@@ -151,6 +188,12 @@ impl Stack {
             config,
             startup_count: 0,
             slots: Vec::new(),
+            free: Vec::new(),
+            timers: TimerQueue::default(),
+            dirty: Vec::new(),
+            option_store: Vec::new(),
+            option_free: Vec::new(),
+            reference_timeline: false,
             last_error: WsaError::NO_ERROR,
             network_down: false,
             blocking_call: false,
@@ -161,6 +204,16 @@ impl Stack {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The same stack with the reference timeline: `advance` runs every socket's keep-alive in
+    /// closed form, one socket after another, with no timer queue (the O(sockets) walk the queue
+    /// replaced). Its answers are the same; it exists so that tests can check the event-driven
+    /// `advance` against it (tests/timers.rs).
+    #[doc(hidden)]
+    pub fn with_reference_timeline(mut self) -> Self {
+        self.reference_timeline = true;
+        self
     }
 
     pub fn version(&self) -> WindowsVersion {
@@ -247,6 +300,7 @@ impl Stack {
     }
 
     /// The socket in slot `i`, if the slot holds one.
+    #[allow(dead_code)] // kept for hooks that hold a slot index only
     pub(crate) fn lookup_slot(&self, i: usize) -> Option<(usize, &Socket)> {
         self.slots.get(i)?.socket.as_ref().map(|sock| (i, sock))
     }
@@ -254,13 +308,46 @@ impl Stack {
     /// The option values of the socket in slot `i`.
     pub(crate) fn option_values(&self, i: usize) -> Option<&OptionValues> {
         let slot = self.slots.get(i)?;
-        slot.socket.as_ref().map(|_| &slot.options)
+        slot.socket.as_ref()?;
+        match slot.options {
+            0 => Some(&NO_OPTIONS),
+            k => self.option_store.get(k as usize - 1),
+        }
     }
 
+    /// The option values of the socket in slot `i`, to change. A socket's first change takes
+    /// an entry of the option store (a freed one if there is one; otherwise the store grows,
+    /// amortised O(1), as the socket table does).
     pub(crate) fn option_values_mut(&mut self, i: usize) -> Option<&mut OptionValues> {
         let slot = self.slots.get_mut(i)?;
         slot.socket.as_ref()?;
-        Some(&mut slot.options)
+        if slot.options == 0 {
+            let k = match self.option_free.pop() {
+                Some(k) => k,
+                None => {
+                    self.option_store.push(OptionValues::EMPTY);
+                    // At most one entry per slot, and slot indices fit in u32 (`insert`).
+                    u32::try_from(self.option_store.len() - 1).unwrap_or(u32::MAX)
+                }
+            };
+            slot.options = k + 1;
+        }
+        self.option_store.get_mut(slot.options as usize - 1)
+    }
+
+    /// Gives the option-store entry of slot `i` back (its socket is closing).
+    fn release_options(&mut self, i: usize) {
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
+        if slot.options != 0 {
+            let k = slot.options - 1;
+            slot.options = 0;
+            if let Some(v) = self.option_store.get_mut(k as usize) {
+                *v = OptionValues::EMPTY;
+            }
+            self.option_free.push(k);
+        }
     }
 
     /// The option values of the socket a handle names (for tests, docs and exploration).
@@ -284,41 +371,173 @@ impl Stack {
     /// generation, so the old handle stops being a socket.
     pub(crate) fn set_state(&mut self, i: usize, state: SocketState) {
         let now = self.now.0;
+        if state == SocketState::Closed {
+            self.release_options(i);
+        }
         let Some(slot) = self.slots.get_mut(i) else {
             return;
         };
         if state == SocketState::Closed {
-            // assumption:A17: the generation keeps a closed handle from naming a new socket.
-            slot.socket = None;
-            slot.options = OptionValues::EMPTY;
-            slot.generation = slot.generation.wrapping_add(1);
+            if slot.socket.take().is_none() {
+                return;
+            }
+            slot.timer.clear();
+            // assumption:A17: the generation keeps a closed handle from naming a new socket. A
+            // slot whose generation would wrap is retired rather than reused, so no handle ever
+            // comes back.
+            if slot.generation < u32::MAX {
+                slot.generation += 1;
+                // i < slots.len() <= u32::MAX (`insert`).
+                self.free.push(i as u32);
+            }
             return;
         }
+        let mut connected = false;
         if let Some(sock) = slot.socket.as_mut() {
             if state == SocketState::Connected && sock.state != SocketState::Connected {
                 // convention:timeline: the idle period starts at connection establishment.
                 sock.idle_since = now;
                 sock.probes_sent = 0;
-                // options:O363: SO_CONNECT_TIME counts from here.
-                slot.options.connected_at = Some(now);
+                connected = true;
             }
             sock.state = state;
         }
+        if connected {
+            // options:O363: SO_CONNECT_TIME counts from here.
+            if let Some(values) = self.option_values_mut(i) {
+                values.connected_at = Some(now);
+            }
+            // Room for one live timer per slot, twice over, so that scheduling never has to
+            // allocate in a hot call (timers.rs).
+            self.timers.reserve_total(2 * self.slots.len() + 8);
+            let (len, cap) = (self.dirty.len(), self.dirty.capacity());
+            let want = self.slots.len() + 8;
+            if cap < want {
+                self.dirty.reserve(want - len);
+            }
+        }
+        self.reschedule(i);
     }
 
+    /// Files a new socket in a free slot (the last one closed), or in a new one. O(1)
+    /// amortised.
     fn insert(&mut self, socket: Socket) -> SocketHandle {
-        if let Some(i) = self.slots.iter().position(|s| s.socket.is_none()) {
-            let slot = &mut self.slots[i];
+        if let Some(i) = self.free.pop() {
+            let slot = &mut self.slots[i as usize];
             slot.socket = Some(socket);
-            slot.options = OptionValues::EMPTY;
-            return SocketHandle::issued(i as u32, slot.generation);
+            // A closed socket gave its option values back (`release_options`): `options` is 0.
+            return SocketHandle::issued(i, slot.generation);
         }
+        // A handle names its slot in 32 bits; a table of 2^32 sockets (over 300 GB) is out of
+        // reach, so this does not truncate in practice.
+        let i = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
         self.slots.push(Slot {
             generation: 0,
+            timer: SlotTimer::default(),
+            options: 0,
             socket: Some(socket),
-            options: OptionValues::EMPTY,
         });
-        SocketHandle::issued((self.slots.len() - 1) as u32, 0)
+        SocketHandle::issued(i, 0)
+    }
+
+    // ---- the timer queue (timers.rs) ---------------------------------------------------------
+
+    /// Marks slot `i`'s timer for working out again before time next moves. Every change to
+    /// what a socket's keep-alive does next calls it after the change: `set_state`,
+    /// setsockopt's apply (one call at the end of `apply_set`), SIO_KEEPALIVE_VALS, `set_peer`,
+    /// `peer_sends`, and `advance` for the sockets it ran. O(1); it neither allocates nor works
+    /// anything out (timers.rs).
+    pub(crate) fn reschedule(&mut self, i: usize) {
+        if self.reference_timeline {
+            return;
+        }
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
+        if slot.timer.is_dirty() {
+            return;
+        }
+        // A socket that is neither connected nor dropped, and has no timer, has nothing to
+        // work out (it gets one when it connects).
+        let quiet = slot.timer.is_nothing()
+            && slot
+                .socket
+                .as_ref()
+                .is_none_or(|s| !matches!(s.state, SocketState::Connected | SocketState::Dropped));
+        if quiet {
+            return;
+        }
+        slot.timer.set_dirty(true);
+        // Slot indices fit in u32 (`insert`). Each slot is listed at most once (the dirty
+        // flag), and the list is reserved for the table when a socket connects.
+        self.dirty.push(i as u32);
+    }
+
+    /// Works out the timers of every dirty slot (the start of `advance`).
+    pub(crate) fn refresh_dirty(&mut self) {
+        while let Some(i) = self.dirty.pop() {
+            let i = i as usize;
+            if self.slots.get(i).is_some_and(|s| s.timer.is_dirty()) {
+                self.refresh_timer(i);
+            }
+        }
+    }
+
+    /// Works slot `i`'s timer out at the current instant. A periodic connection is first rolled
+    /// forward to now with the idle time it has now: a change of the idle time restarts the
+    /// idle period (convention:timeline), so rolling after the change gives what rolling
+    /// before it would have.
+    fn refresh_timer(&mut self, i: usize) {
+        let now = self.now.0;
+        // A pending recv's SO_RCVTIMEO deadline is an event too (timeline.rs).
+        let deadline = self.option_values(i).and_then(|v| v.recv_deadline);
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
+        slot.timer.set_dirty(false);
+        let Some(sock) = slot.socket.as_mut() else {
+            slot.timer.clear();
+            return;
+        };
+        let next =
+            crate::timeline::next_for_queue(&self.config, sock, slot.timer.is_periodic(), now);
+        let next = match (next, deadline) {
+            (next, None) => next,
+            (crate::timers::Next::At(t), Some(d)) => crate::timers::Next::At(t.min(d)),
+            (_, Some(d)) => crate::timers::Next::At(d),
+        };
+        let mut timer = slot.timer;
+        let slots = &self.slots;
+        self.timers.schedule(i, &mut timer, next, |e: &Entry| {
+            slots
+                .get(e.slot as usize)
+                .is_some_and(|s| s.timer.is_live(e))
+        });
+        self.slots[i].timer = timer;
+    }
+
+    /// Takes the next live timer at or before `to` off the queue; returns its slot.
+    pub(crate) fn pop_due(&mut self, to: u64) -> Option<usize> {
+        while let Some(e) = self.timers.peek_due(to) {
+            self.timers.pop();
+            let i = e.slot as usize;
+            if let Some(slot) = self.slots.get_mut(i) {
+                if slot.timer.is_live(&e) {
+                    slot.timer.clear();
+                    return Some(i);
+                }
+            }
+        }
+        None
+    }
+
+    pub(crate) fn uses_reference_timeline(&self) -> bool {
+        self.reference_timeline
+    }
+
+    /// Is the socket in slot `i` periodic (its `idle_since` an anchor to roll forward)?
+    pub(crate) fn is_periodic(&self, i: usize) -> bool {
+        self.slots.get(i).is_some_and(|s| s.timer.is_periodic())
     }
 
     /// The checks every call that takes a socket makes first, in this order (assumption A03):
@@ -360,6 +579,33 @@ impl Stack {
     /// Calls that do not set the last error (not modelled) leave it alone.
     pub(crate) fn conclude<A>(&mut self, chosen: &Decision<A>, other: &Decision<A>) -> Outcome {
         self.conclude_with(chosen, other, true)
+    }
+
+    /// [`Stack::conclude`] when the other fidelity may not have been decided (`None`: the
+    /// outcome carries no `other`).
+    pub(crate) fn conclude_maybe<A>(
+        &mut self,
+        chosen: &Decision<A>,
+        other: Option<&Decision<A>>,
+    ) -> Outcome {
+        match other {
+            Some(other) => self.conclude_with(chosen, other, true),
+            None => {
+                let answer = chosen.answer();
+                if let Some(e) = answer.error {
+                    self.last_error = e;
+                }
+                Outcome {
+                    ret: answer.ret,
+                    error: answer.error,
+                    written: answer.written,
+                    rule: answer.rule,
+                    fidelity: self.config.fidelity,
+                    other: None,
+                    completion: None,
+                }
+            }
+        }
     }
 
     fn conclude_with<A>(
@@ -432,7 +678,9 @@ impl Stack {
         if let Verdict::Ok(()) = d.verdict {
             self.startup_count -= 1;
             if self.startup_count == 0 {
-                for i in 0..self.slots.len() {
+                // Highest slot first, so that the free list hands the lowest slots out first
+                // afterwards, as a fresh table would.
+                for i in (0..self.slots.len()).rev() {
                     if self.slots[i].socket.is_some() {
                         self.set_state(i, SocketState::Closed);
                     }
@@ -502,7 +750,7 @@ impl Stack {
     /// `closesocket(s)`.
     pub fn closesocket(&mut self, s: SocketHandle) -> Outcome {
         let d = match self.checks_and_lookup::<usize>(s) {
-            Ok((i, _)) => Decision::ok(i, &rules::CLOSESOCKET),
+            Ok((i, _)) => Decision::ok(i, self.close_rule(i)),
             Err(d) => d,
         };
         let outcome = self.conclude_same(&d);
@@ -596,14 +844,7 @@ impl Stack {
                 // SO_KEEPALIVE (primary:P17); the per-connection fields are reset below.
                 let h = self.insert(Socket::inheriting(&listener));
                 if let Some(j) = self.find(h) {
-                    // options:O369: accept copies the listener's inherited option values.
-                    let copied = self
-                        .option_values(i)
-                        .map(crate::sockopt::table::inherited_values)
-                        .unwrap_or(OptionValues::EMPTY);
-                    if let Some(values) = self.option_values_mut(j) {
-                        *values = copied;
-                    }
+                    self.inherit_options(i, j);
                     self.set_state(j, SocketState::Connected);
                 }
                 outcome.ret = Ret::Socket(h);
@@ -722,5 +963,148 @@ impl Stack {
             other: None,
             completion: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::{AddressFamily, Protocol, SocketType, WsaError};
+    use crate::version::WindowsVersion;
+
+    fn started() -> Stack {
+        let mut st = Stack::new(Config::new(WindowsVersion::new(10, 0, 22000)));
+        st.wsa_startup(0x0202);
+        st
+    }
+
+    fn tcp(st: &mut Stack) -> SocketHandle {
+        match st
+            .socket_create(
+                AddressFamily::AF_INET,
+                SocketType::SOCK_STREAM,
+                Protocol::IPPROTO_TCP,
+            )
+            .ret
+        {
+            Ret::Socket(s) => s,
+            other => panic!("socket() answered {other}"),
+        }
+    }
+
+    #[test]
+    fn a_table_slot_is_88_bytes() {
+        // 10^6 sockets in one stack within 100 MB, with the table's doubling growth.
+        assert!(
+            core::mem::size_of::<Slot>() <= 88,
+            "{}",
+            core::mem::size_of::<Slot>()
+        );
+    }
+
+    #[test]
+    fn option_values_live_out_of_line_and_come_back_on_close() {
+        let mut st = started();
+        let a = tcp(&mut st);
+        let b = tcp(&mut st);
+        let (ia, ib) = (st.find(a).unwrap(), st.find(b).unwrap());
+        assert_eq!(st.option_values(ia), Some(&OptionValues::EMPTY));
+        assert!(st.option_store.is_empty(), "no entry before a change");
+        st.option_values_mut(ia).unwrap().connected_at = Some(7);
+        st.option_values_mut(ib).unwrap().connected_at = Some(9);
+        assert_eq!(st.option_store.len(), 2);
+        assert_eq!(st.option_values(ia).unwrap().connected_at, Some(7));
+        st.closesocket(a);
+        assert!(st.option_values(ia).is_none());
+        let c = tcp(&mut st);
+        let ic = st.find(c).unwrap();
+        assert_eq!(
+            st.option_values(ic),
+            Some(&OptionValues::EMPTY),
+            "fresh values"
+        );
+        st.option_values_mut(ic).unwrap();
+        assert_eq!(st.option_store.len(), 2, "the freed entry was reused");
+        assert_eq!(st.option_values(ib).unwrap().connected_at, Some(9));
+    }
+
+    #[test]
+    fn a_closed_slot_is_reused_and_its_old_handle_misses_a17() {
+        let mut st = started();
+        let a = tcp(&mut st);
+        let b = tcp(&mut st);
+        assert_eq!(st.closesocket(a).ret, Ret::OK);
+        let c = tcp(&mut st);
+        assert_eq!(
+            st.slot_count(),
+            2,
+            "the closed slot was reused, the table did not grow"
+        );
+        assert_eq!(c.slot().map(|(i, _)| i), a.slot().map(|(i, _)| i));
+        assert_ne!(c, a);
+        assert!(st.socket(a).is_none(), "the old handle names nothing");
+        assert_eq!(st.closesocket(a).error, Some(WsaError::WSAENOTSOCK));
+        assert!(st.socket(b).is_some() && st.socket(c).is_some());
+    }
+
+    #[test]
+    fn the_last_closed_slot_is_reused_first_and_sockets_stay_in_handle_order() {
+        let mut st = started();
+        let h: Vec<_> = (0..5).map(|_| tcp(&mut st)).collect();
+        st.closesocket(h[1]);
+        st.closesocket(h[3]);
+        let x = tcp(&mut st);
+        let y = tcp(&mut st);
+        assert_eq!(x.slot().map(|(i, _)| i), Some(3));
+        assert_eq!(y.slot().map(|(i, _)| i), Some(1));
+        let listed: Vec<_> = st.sockets().map(|(h, _)| h).collect();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted, "handle order");
+        assert_eq!(listed, [h[0], y, h[2], x, h[4]]);
+    }
+
+    #[test]
+    fn after_the_last_cleanup_the_lowest_slots_come_back_first() {
+        let mut st = started();
+        for _ in 0..3 {
+            tcp(&mut st);
+        }
+        st.wsa_cleanup();
+        st.wsa_startup(0x0202);
+        let slots: Vec<_> = (0..3)
+            .map(|_| tcp(&mut st).slot().map(|(i, _)| i))
+            .collect();
+        assert_eq!(slots, [Some(0), Some(1), Some(2)]);
+        assert_eq!(st.slot_count(), 3);
+    }
+
+    #[test]
+    fn churn_without_advance_lists_each_slot_once() {
+        let mut st = started();
+        for _ in 0..1_000 {
+            let s = tcp(&mut st);
+            st.connect(s, Peer::Accepts);
+            st.closesocket(s);
+        }
+        assert_eq!(st.slot_count(), 1);
+        assert!(st.dirty.len() <= 1, "{}", st.dirty.len());
+        st.advance(crate::time::Duration(1));
+        assert!(st.dirty.is_empty());
+    }
+
+    #[test]
+    fn a_slot_whose_generation_would_wrap_is_retired_a17() {
+        let mut st = started();
+        let a = tcp(&mut st);
+        st.slots[0].generation = u32::MAX - 1;
+        let a = SocketHandle::issued(a.slot().map_or(0, |(i, _)| i as u32), u32::MAX - 1);
+        st.closesocket(a);
+        let b = tcp(&mut st);
+        assert_eq!(b, SocketHandle::issued(0, u32::MAX), "reused once more");
+        st.closesocket(b);
+        let c = tcp(&mut st);
+        assert_eq!(c.slot().map(|(i, _)| i), Some(1), "slot 0 is retired");
+        assert!(st.socket(b).is_none() && st.socket(a).is_none());
     }
 }

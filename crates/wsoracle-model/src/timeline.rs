@@ -16,9 +16,13 @@
 //! setsockopt(SO_KEEPALIVE) fails with WSAENETRESET after a keep-alive time-out and WSAENOTCONN
 //! after a reset (doc:D-SET, assumption A33).
 //!
-//! Cost: every socket's state between two instants is computed in closed form (answered cycles
-//! and unanswered probes are counted arithmetically), so `advance` costs O(sockets), whatever
-//! the time elapsed. All arithmetic saturates.
+//! Cost: a socket's state between two instants is computed in closed form (answered cycles and
+//! unanswered probes are counted arithmetically), and `advance` runs only the sockets whose
+//! timer is due (timers.rs): it costs in proportion to the observable events (an unanswered
+//! probe, a drop, a completion, the first answer after unanswered probes), never to the time
+//! elapsed or to the number of open sockets. A connection whose peer answers every probe has
+//! no timer at all: its idle period is rolled forward when read (`roll_answered`). All
+//! arithmetic saturates.
 
 use crate::codes::WsaError;
 use crate::keepalive::{self, Effective};
@@ -26,8 +30,9 @@ use crate::outcome::{Completed, Misuse, Outcome, Reason, Ret, Written};
 use crate::provenance::Rule;
 use crate::rules;
 use crate::socket::{Peer, Socket, SocketHandle, SocketState};
-use crate::stack::{Decision, Stack, Verdict};
+use crate::stack::{Config, Decision, Stack, Verdict};
 use crate::time::{Duration, Instant};
+use crate::timers::Next;
 
 /// Where a connection's keep-alive stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,6 +208,57 @@ fn run(sock: &mut Socket, e: &Effective, from: u64, to: u64) -> Option<u64> {
     }
 }
 
+/// The settings the timeline runs a socket with.
+fn in_force_for(c: &Config, sock: &Socket) -> Effective {
+    keepalive::in_force(keepalive::for_socket(c.version, &c.registry, sock))
+}
+
+/// Rolls the idle period of a periodic connection forward to `now`: the peer answered every
+/// probe at `idle_since + k·T` up to `now`, each restarting the idle period, so it now started
+/// at the last of them (what `run` computes for a responsive peer, over any split of the time).
+/// `idle_since + T > ` the instant the connection became periodic, so no probe was moved into
+/// the past and none of these is pending.
+fn roll_answered(sock: &mut Socket, idle_ms: u64, now: u64) {
+    let t = idle_ms.max(1);
+    let start = sock.idle_since;
+    if now >= start.saturating_add(t) {
+        sock.idle_since = start.saturating_add(((now - start) / t).saturating_mul(t));
+    }
+}
+
+/// What the timer queue needs to know of a socket at `now`: rolls a periodic connection's idle
+/// period forward first (`was_periodic`), then tells whether it is periodic again, has an event
+/// at an instant, or nothing.
+pub(crate) fn next_for_queue(c: &Config, sock: &mut Socket, was_periodic: bool, now: u64) -> Next {
+    if sock.state != SocketState::Connected {
+        // A periodic connection that is no longer connected needs no roll: its idle period is
+        // not read again (a new connection restarts it).
+        // A dropped connection with a recv pending completes at the next `advance`.
+        return if sock.state == SocketState::Dropped && sock.recv_pending {
+            Next::At(now)
+        } else {
+            Next::Nothing
+        };
+    }
+    let e = in_force_for(c, sock);
+    if was_periodic {
+        roll_answered(sock, e.idle_ms.value, now);
+    }
+    match next_event(sock, &e, now) {
+        None => Next::Nothing,
+        Some(ev) => match ev.kind {
+            // Only answered probes ahead, none moved to now: nothing observable happens until a
+            // call changes something (timers.rs).
+            KeepAliveEventKind::Probe { answered: true, .. }
+                if sock.probes_sent == 0 && ev.at.0 > now =>
+            {
+                Next::Periodic
+            }
+            _ => Next::At(ev.at.0),
+        },
+    }
+}
+
 impl Stack {
     /// The settings a socket's keep-alive runs with (0 ms taken as 1 ms).
     pub fn keepalive_in_force(&self, s: SocketHandle) -> Option<Effective> {
@@ -220,8 +276,45 @@ impl Stack {
     /// [`Stack::advance`].
     pub fn next_keepalive_event(&self, s: SocketHandle) -> Option<KeepAliveEvent> {
         let e = self.keepalive_in_force(s)?;
-        let (_, sock) = self.lookup(s)?;
-        next_event(sock, &e, self.now().0)
+        let (i, sock) = self.lookup(s)?;
+        let mut sock = *sock;
+        if self.is_periodic(i) {
+            roll_answered(&mut sock, e.idle_ms.value, self.now().0);
+        }
+        next_event(&sock, &e, self.now().0)
+    }
+
+    /// A pending blocking recv times out at its SO_RCVTIMEO deadline, if that comes by `to` and
+    /// before a drop (options:O368); a deadline with no recv pending is forgotten.
+    fn time_out_recv(
+        &mut self,
+        i: usize,
+        h: SocketHandle,
+        to: u64,
+        dropped: Option<u64>,
+    ) -> Option<Completed> {
+        let deadline = self.option_values(i)?.recv_deadline?;
+        let pending = self.lookup(h).is_some_and(|(_, s)| s.recv_pending);
+        if pending && deadline > to {
+            return None;
+        }
+        if let Some(values) = self.option_values_mut(i) {
+            values.recv_deadline = None;
+        }
+        if !pending || dropped.is_some_and(|at| at <= deadline) {
+            return None;
+        }
+        let sock = self.socket_mut(i)?;
+        sock.recv_pending = false;
+        sock.rx = 0;
+        Some(Completed {
+            call: "recv",
+            s: h,
+            ret: Ret::ERR,
+            error: WsaError::WSAETIMEDOUT,
+            at: Instant(deadline),
+            rule: &rules::TL_RECV_TIMED_OUT,
+        })
     }
 
     /// A pending recv on a dropped socket completes: WSAENETRESET after a keep-alive drop,
@@ -249,39 +342,64 @@ impl Stack {
     }
 
     /// Virtual time passes by `d`; returns the pending calls that completed, in time order.
+    ///
+    /// Runs the sockets whose timer is due by the new instant, each in closed form from the
+    /// current instant (timers.rs); the others have nothing observable to do before it.
     pub fn advance(&mut self, d: Duration) -> Vec<Completed> {
         let from = self.now().0;
         let to = self.now().saturating_add(d).0;
         let mut done = Vec::new();
-        // An index walk rather than a collected list of handles: `advance` must not allocate
-        // when nothing completes (tests/no_alloc.rs).
-        for slot in 0..self.slot_count() {
-            let Some(h) = self.handle_at(slot) else {
-                continue;
-            };
-            let Some((i, sock)) = self.lookup(h) else {
-                continue;
-            };
-            let c = self.config();
-            let e = keepalive::in_force(keepalive::for_socket(c.version, &c.registry, sock));
-            let mut copy = *sock;
-            let dropped = run(&mut copy, &e, from, to);
-            if let Some(slot) = self.socket_mut(i) {
-                *slot = copy;
+        if self.uses_reference_timeline() {
+            // An index walk rather than a collected list of handles: `advance` must not
+            // allocate when nothing completes (tests/no_alloc.rs).
+            for i in 0..self.slot_count() {
+                self.run_slot(i, from, to, &mut done);
             }
-            if let Some(at) = dropped {
-                if let Some(slot) = self.socket_mut(i) {
-                    slot.dropped_at = at;
-                }
-                self.set_state(i, SocketState::Dropped);
-            }
-            if let Some(c) = self.complete_on_drop(i, h) {
-                done.push(c);
+        } else {
+            self.refresh_dirty();
+            while let Some(i) = self.pop_due(to) {
+                self.run_slot(i, from, to, &mut done);
             }
         }
-        done.sort_by_key(|c| c.at); // stable: handle order within an instant
+        // Time order, and handle order within an instant (one completion per socket at most).
+        done.sort_by_key(|c| (c.at, c.s));
         self.set_now(Instant(to));
         done
+    }
+
+    /// Runs the keep-alive of the socket in slot `i` from `from` to `to`, completes a recv
+    /// pending on a drop, and reschedules its timer.
+    fn run_slot(&mut self, i: usize, from: u64, to: u64, done: &mut Vec<Completed>) {
+        let Some(h) = self.handle_at(i) else {
+            return;
+        };
+        let Some((_, sock)) = self.lookup(h) else {
+            return;
+        };
+        let e = in_force_for(self.config(), sock);
+        let mut copy = *sock;
+        let dropped = run(&mut copy, &e, from, to);
+        if let Some(slot) = self.socket_mut(i) {
+            *slot = copy;
+        }
+        if let Some(at) = dropped {
+            if let Some(slot) = self.socket_mut(i) {
+                slot.dropped_at = at;
+            }
+            self.set_state(i, SocketState::Dropped);
+        }
+        // A recv whose SO_RCVTIMEO runs out before the connection drops times out first.
+        if let Some(c) = self.time_out_recv(i, h, to, dropped) {
+            done.push(c);
+        }
+        if let Some(c) = self.complete_on_drop(i, h) {
+            done.push(c);
+        }
+        // Marked dirty, not worked out now: its new timer goes into the heap at the next
+        // `advance`, so each socket runs at most once per `advance`. Working it out here would
+        // loop forever at the end of time, where a saturated next instant is not after `to`
+        // (tests/timers.rs advances to u64::MAX).
+        self.reschedule(i);
     }
 
     /// How the remote end of a connected socket behaves from now on.
@@ -300,6 +418,7 @@ impl Stack {
         if let Some(sock) = self.socket_mut(i) {
             sock.peer = peer;
         }
+        self.reschedule(i);
         Ok(&rules::TL_PEER)
     }
 
@@ -312,12 +431,15 @@ impl Stack {
             return Err(Misuse("`peer_sends` needs a connected socket"));
         }
         let now = self.now();
+        if let Some(sock) = self.socket_mut(i) {
+            // convention:timeline: data from the peer restarts the idle period.
+            sock.idle_since = now.0;
+            sock.probes_sent = 0;
+        }
+        self.reschedule(i);
         let Some(sock) = self.socket_mut(i) else {
             return Ok(Vec::new());
         };
-        // convention:timeline: data from the peer restarts the idle period.
-        sock.idle_since = now.0;
-        sock.probes_sent = 0;
         let arrived = u16::try_from(len).unwrap_or(u16::MAX);
         if sock.recv_pending && arrived > 0 {
             let delivered = sock.rx.min(arrived);
@@ -425,6 +547,9 @@ impl Stack {
             Ok((_, sock)) if sock.non_blocking => {
                 Decision::fail(Reason::WouldBlock, &rules::TL_RECV_WOULDBLOCK)
             }
+            Ok((i, _)) if self.recv_timeout_ms(i).is_some() => {
+                Decision::ok(Act::Pend(i), &rules::TL_RECV_PENDING_TIMEOUT)
+            }
             Ok((i, _)) => Decision::ok(Act::Pend(i), &rules::TL_RECV_PENDING),
         };
         match d.verdict {
@@ -432,6 +557,14 @@ impl Stack {
                 if let Some(sock) = self.socket_mut(i) {
                     sock.recv_pending = true;
                     sock.rx = u16::try_from(len).unwrap_or(u16::MAX);
+                }
+                // options:O368: SO_RCVTIMEO bounds the wait, in virtual time.
+                let now = self.now().0;
+                if let Some(ms) = self.recv_timeout_ms(i) {
+                    if let Some(values) = self.option_values_mut(i) {
+                        values.recv_deadline = Some(now.saturating_add(u64::from(ms)));
+                    }
+                    self.reschedule(i);
                 }
                 // The call has not returned: the last error is not set.
                 Outcome {

@@ -9,7 +9,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use wsoracle_model::rules;
 use wsoracle_model::Source;
 
 fn root() -> PathBuf {
@@ -98,7 +97,7 @@ fn check_assumption(id: &str, assumptions: &str, keepalive: &str, cited_by: &str
 fn every_assumption_a_rule_cites_is_written_down() {
     let assumptions = read("docs/assumptions.md");
     let keepalive = read_optional("docs/keepalive.md");
-    for r in rules::all() {
+    for r in wsoracle_model::catalog::all_rules() {
         for s in r.sources {
             if let Source::Assumption(id) = s {
                 check_assumption(id, &assumptions, &keepalive, r.id);
@@ -147,7 +146,7 @@ fn every_doc_key_and_convention_has_a_row_in_sources() {
         let cell = format!("| `{key}` |");
         sources.lines().any(|l| l.trim_start().starts_with(&cell))
     };
-    for r in rules::all() {
+    for r in wsoracle_model::catalog::all_rules() {
         for s in r.sources {
             match s {
                 Source::Doc(key) => assert!(

@@ -480,3 +480,98 @@ fn descriptors_are_consistent() {
         assert!(def.rules().all(|r| !r.sources.is_empty()), "{}", def.name);
     }
 }
+
+/// doc:D-CLOSE, assumption A50: closesocket names the close SO_LINGER asks for and succeeds at
+/// once.
+#[test]
+fn closesocket_names_the_close_linger_asks_for() {
+    each_preset(|p| {
+        let mut st = started(p, Fidelity::Observed);
+        for (linger, rule) in [
+            (None, "closesocket.ok"),
+            (Some([1u8, 0, 0, 0]), "closesocket.abortive"),
+            (Some([1, 0, 30, 0]), "closesocket.linger"),
+            (Some([0, 0, 30, 0]), "closesocket.ok"),
+        ] {
+            let s = tcp(&mut st);
+            if let Some(l) = linger {
+                assert_eq!(set(&mut st, s, SOL, OptName::SO_LINGER, &l, 4), Ret::OK);
+            }
+            let out = st.closesocket(s);
+            assert_eq!(
+                (out.ret, out.rule.id),
+                (Ret::OK, rule),
+                "{} {linger:?}",
+                p.name
+            );
+        }
+    });
+}
+
+/// options:O368: a blocking recv with SO_RCVTIMEO set and nothing to read completes with
+/// WSAETIMEDOUT when the time-out runs out, in virtual time; a keep-alive drop that comes first
+/// completes it with the drop's error instead.
+#[test]
+fn so_rcvtimeo_times_a_blocking_recv_out_in_virtual_time() {
+    use wsoracle_model::ioctl::tcp_keepalive_bytes;
+    use wsoracle_model::{IntPtr, IoctlCode, OutBuf, WsaIoctlArgs};
+    each_preset(|p| {
+        let mut st = started(p, Fidelity::Observed);
+        let s = tcp(&mut st);
+        assert_eq!(st.connect(s, Peer::Accepts).ret, Ret::OK);
+        assert_eq!(
+            set(&mut st, s, SOL, OptName::SO_RCVTIMEO, &[100, 0, 0, 0], 4),
+            Ret::OK
+        );
+        let out = st.recv(s, 1);
+        assert_eq!(
+            (out.ret, out.rule.id),
+            (Ret::Pending, "recv.pending.timeout")
+        );
+        assert!(
+            st.advance(Duration::from_millis(99)).is_empty(),
+            "{}",
+            p.name
+        );
+        let done = st.advance(Duration::from_millis(1));
+        assert_eq!(done.len(), 1, "{}", p.name);
+        assert_eq!((done[0].error, done[0].at.0), (WsaError::WSAETIMEDOUT, 100));
+        // The socket stays connected; a second recv waits again.
+        assert_eq!(st.recv(s, 1).ret, Ret::Pending);
+        assert_eq!(st.advance(Duration::from_millis(100)).len(), 1);
+
+        // A keep-alive drop before the time-out: the recv fails with the drop's error.
+        let k = tcp(&mut st);
+        assert_eq!(st.connect(k, Peer::Accepts).ret, Ret::OK);
+        let vals = tcp_keepalive_bytes(1, 1, 1);
+        let mut returned = 0u32;
+        st.wsa_ioctl(WsaIoctlArgs {
+            s: k,
+            code: IoctlCode::SIO_KEEPALIVE_VALS,
+            in_buf: InBuf::Bytes(&vals),
+            cb_in: 12,
+            out_buf: OutBuf::Null,
+            cb_out: 0,
+            bytes_returned: IntPtr::Value(&mut returned),
+            overlapped: false,
+            completion_routine: false,
+        });
+        assert_eq!(
+            set(
+                &mut st,
+                k,
+                SOL,
+                OptName::SO_RCVTIMEO,
+                &[0xe8, 0x03, 0, 0],
+                4
+            ),
+            Ret::OK
+        );
+        st.set_peer(k, Peer::Silent).expect("peer");
+        assert_eq!(st.recv(k, 1).ret, Ret::Pending);
+        let done = st.advance(Duration::from_millis(5_000));
+        assert_eq!(done.len(), 1, "{}", p.name);
+        assert_ne!(done[0].error, WsaError::WSAETIMEDOUT, "{}", p.name);
+        assert!(done[0].at.0 < 1_200, "{}: {:?}", p.name, done[0]);
+    });
+}

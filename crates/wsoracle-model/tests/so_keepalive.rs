@@ -1157,7 +1157,7 @@ fn fidelities_disagree_on_optlen_minus_one_by_version() {
 #[test]
 fn documented_rules_say_unverified_under_observed_fidelity() {
     use wsoracle_model::Basis;
-    for r in rules::all() {
+    for r in wsoracle_model::catalog::all_rules() {
         match r.basis {
             Basis::Documented => {
                 assert_eq!(

@@ -41,25 +41,8 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// Turns a serde_yaml error into a scenario error: its position, its message without the
-/// " at line L column C" tail, and a "did you mean" for an unknown key.
-pub(crate) fn from_yaml(file: &std::path::Path, err: &serde_yaml::Error) -> ScenarioError {
-    let pos = err
-        .location()
-        .map(|l| Pos {
-            line: l.line(),
-            column: l.column(),
-        })
-        .unwrap_or(Pos { line: 1, column: 1 });
-    let mut message = err.to_string();
-    if let Some(i) = message.rfind(" at line ") {
-        message.truncate(i);
-    }
-    ScenarioError::new(file, pos, improve_unknown_field(message))
-}
-
 /// serde says "unknown field `expcet`, expected one of `a`, `b`"; add the closest valid key.
-fn improve_unknown_field(message: String) -> String {
+pub(crate) fn improve_unknown_field(message: String) -> String {
     let Some(start) = message.find("unknown field `") else {
         return message;
     };

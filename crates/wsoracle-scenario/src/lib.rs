@@ -37,6 +37,7 @@ mod scenario;
 pub mod schema;
 mod trace;
 pub mod values;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -59,25 +60,176 @@ pub fn json_schema() -> schemars::schema::RootSchema {
 }
 
 /// The scenario files under `path`: the file itself, or every `*.yaml` below a folder, in
-/// sorted path order.
+/// sorted path order. What [`discover_all`] skips is left out.
 pub fn discover(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
+    discover_all(path).map(|d| d.files)
+}
+
+/// The result of a folder walk: the scenario files, and what was skipped with why.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// Regular `*.yaml` files, in sorted path order.
+    pub files: Vec<PathBuf>,
+    /// Paths left out, each with the reason: a `*.yaml` that is not a regular file (a FIFO
+    /// would block the read forever), a broken link, or a link back to a folder already searched.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Walks `path` like [`discover`], following symbolic links but never into a folder already
+/// searched (so a link back to a parent does not loop), and reports what it skips.
+pub fn discover_all(path: &Path) -> std::io::Result<Discovery> {
+    walk(path, &|p: &Path| p.extension().is_some_and(|e| e == "yaml"))
+}
+
+/// Walks `path` for the files that `wanted` accepts by name, as [`discover_all`] does for
+/// `*.yaml`: `path` itself when it is a regular file, no folder twice, and only regular files.
+pub fn walk(path: &Path, wanted: &dyn Fn(&Path) -> bool) -> std::io::Result<Discovery> {
+    let mut out = Discovery::default();
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() {
+        out.files.push(path.to_path_buf());
+        return Ok(out);
     }
-    let mut found = Vec::new();
+    if !meta.is_dir() {
+        out.skipped.push((
+            path.to_path_buf(),
+            "not a regular file (a FIFO, socket or device); not read".into(),
+        ));
+        return Ok(out);
+    }
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(path.canonicalize()?);
     let mut pending = vec![path.to_path_buf()];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir)? {
             let p = entry?.path();
-            if p.is_dir() {
-                pending.push(p);
-            } else if p.extension().is_some_and(|e| e == "yaml") {
-                found.push(p);
+            let is_yaml = wanted(&p);
+            match std::fs::metadata(&p) {
+                Err(e) => {
+                    if is_yaml || p.is_symlink() {
+                        out.skipped
+                            .push((p, format!("cannot be read ({e}); not read")));
+                    }
+                }
+                Ok(m) if m.is_dir() => match p.canonicalize() {
+                    Ok(real) => {
+                        if seen.insert(real) {
+                            pending.push(p);
+                        } else {
+                            out.skipped.push((
+                                p,
+                                "a link to a folder already searched; not searched again".into(),
+                            ));
+                        }
+                    }
+                    Err(e) => out.skipped.push((p, format!("cannot be searched ({e})"))),
+                },
+                Ok(m) if is_yaml && !m.is_file() => out.skipped.push((
+                    p,
+                    "not a regular file (a FIFO, socket or device); not read".into(),
+                )),
+                Ok(_) if is_yaml => out.files.push(p),
+                Ok(_) => {}
             }
         }
     }
-    found.sort();
-    Ok(found)
+    out.files.sort();
+    out.skipped.sort();
+    Ok(out)
+}
+
+/// What loading one scenario file may cost. Each limit is checked before the work it bounds
+/// (the file size before reading, the depth and node count while parsing, steps and socket
+/// names while loading), and going past one is a load error that names the limit and how to
+/// raise it. The defaults let honest files of a million steps load; they stop blow-ups
+/// (aliases that expand to billions of nodes, nesting that would exhaust the stack).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The file's size in bytes (`file-bytes`).
+    pub file_bytes: u64,
+    /// YAML nodes, each alias counted as the nodes it expands to (`nodes`).
+    pub nodes: u64,
+    /// Nesting depth of maps and lists, the top-level map being 1 (`depth`); at most
+    /// [`Limits::MAX_DEPTH`].
+    pub depth: usize,
+    /// Steps in one file (`steps`).
+    pub steps: usize,
+    /// Distinct socket names bound with `as` in one file (`names`).
+    pub names: usize,
+    /// YAML nodes in one step, or in the value of one top-level key (`value-nodes`): what the
+    /// loader holds at once, besides the steps it has checked.
+    pub value_nodes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            file_bytes: 256 << 20,
+            nodes: 32 << 20,
+            depth: 64,
+            steps: 4_000_000,
+            names: 1_000_000,
+            value_nodes: 1 << 16,
+        }
+    }
+}
+
+impl Limits {
+    /// The deepest nesting the loader accepts even when asked for more (its work is recursive
+    /// in the depth).
+    pub const MAX_DEPTH: usize = 1000;
+
+    /// The names of the limits, as `--limit NAME=N` spells them.
+    pub const NAMES: [&'static str; 6] = [
+        "file-bytes",
+        "nodes",
+        "depth",
+        "steps",
+        "names",
+        "value-nodes",
+    ];
+
+    /// Sets one limit from `NAME=N` (`steps=5000000`).
+    pub fn set(&mut self, spec: &str) -> Result<(), String> {
+        let usage = || {
+            format!(
+                "`{spec}`: write NAME=N, NAME one of {}",
+                Limits::NAMES.join(", ")
+            )
+        };
+        let (name, value) = spec.split_once('=').ok_or_else(usage)?;
+        let n: u64 = value
+            .trim()
+            .replace('_', "")
+            .parse()
+            .map_err(|_| format!("`{spec}`: {value} is not a whole number"))?;
+        let size = usize::try_from(n).unwrap_or(usize::MAX);
+        match name.trim() {
+            "file-bytes" => self.file_bytes = n,
+            "nodes" => self.nodes = n,
+            "depth" => self.depth = size,
+            "steps" => self.steps = size,
+            "names" => self.names = size,
+            "value-nodes" => self.value_nodes = n,
+            _ => return Err(usage()),
+        }
+        Ok(())
+    }
+
+    /// These limits with the depth capped at [`Limits::MAX_DEPTH`].
+    pub(crate) fn clamped(self) -> Limits {
+        Limits {
+            depth: self.depth.min(Limits::MAX_DEPTH),
+            ..self
+        }
+    }
+
+    pub(crate) fn file_too_large(&self, size: u64) -> String {
+        format!(
+            "this file has {size} bytes, more than the limit of {}; if it is meant to be this large, raise the limit with `wsoracle run --limit file-bytes=N` (or `Limits` in the library)",
+            self.file_bytes
+        )
+    }
 }
 
 /// A `covers:` id the oracle knows: a seed clause (`so_keepalive#42a54-172`), an evidence fact

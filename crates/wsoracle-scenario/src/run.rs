@@ -4,6 +4,8 @@
 //! The per-step records are the public surface a second backend (real Windows) compares with:
 //! each has the call as C, and everything a caller could observe after it.
 
+use std::collections::HashMap;
+
 use wsoracle_model::outcome::{Completed, Outcome, Ret};
 use wsoracle_model::sockopt::{InBuf, IntPtr, OutBuf};
 use wsoracle_model::time::Instant;
@@ -186,7 +188,7 @@ pub fn run_profile(scenario: &Scenario, version: WindowsVersion) -> ProfileRun {
         .with_fidelity(scenario.fidelity);
     let mut runner = Runner {
         stack: Stack::new(config),
-        bindings: Vec::new(),
+        bindings: Bindings::default(),
     };
     let mut steps = Vec::with_capacity(scenario.steps.len());
     let mut misuse = None;
@@ -218,8 +220,33 @@ pub fn run_profile(scenario: &Scenario, version: WindowsVersion) -> ProfileRun {
 
 struct Runner {
     stack: Stack,
-    /// `as` names and their handles, latest last (a name may be bound again).
-    bindings: Vec<(String, SocketHandle)>,
+    /// `as` names and their handles (a name may be bound again; the latest binding counts).
+    bindings: Bindings,
+}
+
+/// The `as` names of a run, looked up in O(1) both ways: a scenario may bind tens of thousands
+/// of names, and a search of every binding per use would be quadratic.
+#[derive(Default)]
+struct Bindings {
+    /// Each name's latest handle.
+    by_name: HashMap<String, SocketHandle>,
+    /// The name most recently bound to each handle.
+    by_handle: HashMap<SocketHandle, String>,
+}
+
+impl Bindings {
+    fn get(&self, name: &str) -> Option<SocketHandle> {
+        self.by_name.get(name).copied()
+    }
+
+    fn name_of(&self, h: SocketHandle) -> Option<&String> {
+        self.by_handle.get(&h)
+    }
+
+    fn bind(&mut self, name: &str, h: SocketHandle) {
+        self.by_name.insert(name.to_string(), h);
+        self.by_handle.insert(h, name.to_string());
+    }
 }
 
 impl Runner {
@@ -227,24 +254,16 @@ impl Runner {
         match s {
             SockRef::Invalid => Ok(SocketHandle::INVALID_SOCKET),
             SockRef::Raw(n) => Ok(SocketHandle::from_raw(*n)),
-            SockRef::Name(name) => self
-                .bindings
-                .iter()
-                .rev()
-                .find(|(n, _)| n == name)
-                .map(|(_, h)| *h)
-                .ok_or_else(|| {
-                    format!("no socket is named `{name}`: bind one earlier with `as: {name}`")
-                }),
+            SockRef::Name(name) => self.bindings.get(name).ok_or_else(|| {
+                format!("no socket is named `{name}`: bind one earlier with `as: {name}`")
+            }),
         }
     }
 
     fn name_of(&self, h: SocketHandle) -> String {
         self.bindings
-            .iter()
-            .rev()
-            .find(|(_, b)| *b == h)
-            .map_or_else(|| h.to_string(), |(n, _)| n.clone())
+            .name_of(h)
+            .map_or_else(|| h.to_string(), String::clone)
     }
 
     fn completions(&self, done: Vec<Completed>) -> Vec<CompletionRecord> {
@@ -456,7 +475,7 @@ impl Runner {
                 // Not modelled: the name stands for a handle the process does not own.
                 _ => SocketHandle::INVALID_SOCKET,
             };
-            self.bindings.push((name.clone(), h));
+            self.bindings.bind(name, h);
             bound = Some(name.clone());
         }
         StepAnswer::Call(CallAnswer {

@@ -8,13 +8,19 @@ use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, 
 use wsoracle_model::time::Duration;
 use wsoracle_model::{Fidelity, Peer, Preset, Registry, RegistryValue, WindowsVersion, PRESETS};
 
-use crate::error::{from_yaml, ScenarioError};
-use crate::positions::{Pos, Positions};
+use std::collections::HashSet;
+
+use yaml_rust2::parser::Event;
+
+use crate::error::{improve_unknown_field, ScenarioError};
+use crate::positions::Pos;
 use crate::schema::{
     ExpectFile, FidelityName, NetworkCondition, PeerAnswer, PeerState, ScenarioFile, StepFile,
     CALL_KEYS,
 };
 use crate::values::{closest, Buffer, IntPtrArg, SockRef};
+use crate::yaml::{self, DeError, Kind, Node, ReadError, Reader};
+use crate::{profile_label, Limits};
 
 /// The newest format this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -54,7 +60,9 @@ pub struct Step {
     pub call: Call,
     /// `as: NAME`.
     pub bind_as: Option<String>,
-    pub expect: Option<Expect>,
+    /// Boxed: most steps of a long scenario have none, and a step stays small (a million
+    /// steps are loaded at once).
+    pub expect: Option<Box<Expect>>,
     /// `expect_on`, in key order.
     pub expect_on: Vec<(ProfileKey, Expect)>,
 }
@@ -489,7 +497,7 @@ impl Step {
             .filter(|(k, _)| k.matches(version))
             .min_by_key(|(k, _)| k.specificity())
             .map(|(_, e)| e)
-            .or(self.expect.as_ref())
+            .or(self.expect.as_deref())
     }
 }
 
@@ -501,72 +509,474 @@ impl Scenario {
             .unwrap_or_else(|| PRESETS.iter().map(|p| p.version).collect())
     }
 
-    /// Loads and checks a scenario file.
+    /// Loads and checks a scenario file, under the default [`Limits`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+        Scenario::from_path_with(path, &Limits::default())
+    }
+
+    /// Loads and checks a scenario file under `limits`. Only a regular file is read (a FIFO or
+    /// a device would block or never end), and never more than the file-size limit.
+    pub fn from_path_with(
+        path: impl AsRef<Path>,
+        limits: &Limits,
+    ) -> Result<Scenario, ScenarioError> {
+        use std::io::Read as _;
         let path = path.as_ref();
-        let source = std::fs::read_to_string(path).map_err(|e| {
-            ScenarioError::new(
+        let top = Pos { line: 1, column: 1 };
+        let cannot =
+            |e: std::io::Error| ScenarioError::new(path, top, format!("cannot read the file: {e}"));
+        let meta = std::fs::metadata(path).map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(ScenarioError::new(
                 path,
+                top,
+                "not a regular file (a folder, FIFO, socket or device): give a scenario file",
+            ));
+        }
+        if meta.len() > limits.file_bytes {
+            return Err(ScenarioError::new(
+                path,
+                top,
+                limits.file_too_large(meta.len()),
+            ));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                f.take(limits.file_bytes.saturating_add(1))
+                    .read_to_end(&mut bytes)
+            })
+            .map_err(cannot)?;
+        Scenario::from_bytes_with(path, &bytes, limits)
+    }
+
+    /// Loads and checks a scenario from the bytes of a file: UTF-8, with or without a
+    /// byte-order mark.
+    pub fn from_bytes_with(
+        file: impl AsRef<Path>,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<Scenario, ScenarioError> {
+        let file = file.as_ref();
+        if bytes.len() as u64 > limits.file_bytes {
+            return Err(ScenarioError::new(
+                file,
                 Pos { line: 1, column: 1 },
-                format!("cannot read the file: {e}"),
-            )
-        })?;
-        Scenario::from_yaml_str(path, &source)
+                limits.file_too_large(bytes.len() as u64),
+            ));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(source) => Scenario::from_yaml_str_with(file, source, limits),
+            Err(e) => {
+                let good = &bytes[..e.valid_up_to()];
+                // The prefix is valid UTF-8 by construction.
+                let good = std::str::from_utf8(good).unwrap_or_default();
+                let line = good.matches('\n').count() + 1;
+                let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+                Err(ScenarioError::new(
+                    file,
+                    Pos { line, column },
+                    format!(
+                        "this file is not UTF-8: the byte {byte:#04x} here starts no UTF-8 character; save the file as UTF-8"
+                    ),
+                ))
+            }
+        }
     }
 
     /// Loads and checks a scenario from its text; `file` names it in messages.
     pub fn from_yaml_str(file: impl AsRef<Path>, source: &str) -> Result<Scenario, ScenarioError> {
-        Loader {
-            file: file.as_ref(),
-            positions: Positions::index(source),
+        Scenario::from_yaml_str_with(file, source, &Limits::default())
+    }
+
+    /// Loads and checks a scenario from its text under `limits`.
+    pub fn from_yaml_str_with(
+        file: impl AsRef<Path>,
+        source: &str,
+        limits: &Limits,
+    ) -> Result<Scenario, ScenarioError> {
+        let file = file.as_ref();
+        if source.len() as u64 > limits.file_bytes {
+            return Err(ScenarioError::new(
+                file,
+                Pos { line: 1, column: 1 },
+                limits.file_too_large(source.len() as u64),
+            ));
         }
-        .load(source)
+        // A byte-order mark is how some editors save UTF-8; it is not content.
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+        load(file, source, *limits)
+    }
+}
+
+/// Reads the document: the top-level keys one by one, and the steps one at a time (each step
+/// is checked and turned into a [`Step`] before the next is read, so memory follows the
+/// checked steps, not the YAML).
+fn load(file: &Path, source: &str, limits: Limits) -> Result<Scenario, ScenarioError> {
+    let mut r = Reader::new(source, limits.clamped());
+    let fail = |(pos, message): ReadError| ScenarioError::new(file, pos, message);
+    let top = Pos { line: 1, column: 1 };
+    // Stream start, then the document (or nothing at all).
+    r.next().map_err(fail)?;
+    let (ev, mark) = r.next().map_err(fail)?;
+    if matches!(ev, Event::StreamEnd) {
+        return Err(ScenarioError::new(
+            file,
+            top,
+            "the file is empty: a scenario is a map with at least `name` and `steps`",
+        ));
+    }
+    if !matches!(ev, Event::DocumentStart) {
+        return Err(ScenarioError::new(
+            file,
+            yaml::pos(mark),
+            "expected a YAML document",
+        ));
+    }
+    let (ev, mark) = r.next().map_err(fail)?;
+    let root_pos = yaml::pos(mark);
+    if !matches!(ev, Event::MappingStart(..)) {
+        return Err(ScenarioError::new(
+            file,
+            root_pos,
+            "a scenario is a map with at least `name` and `steps` at its top level",
+        ));
+    }
+    r.open(mark, 1).map_err(fail)?;
+
+    let mut header: Vec<(Node, Node)> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut steps_key: Option<Node> = None;
+    let mut steps_pos = root_pos;
+    let mut state = StepState::new(limits.clamped());
+    // The first error inside `steps`; a wrong `format` further down wins over it.
+    let mut pending: Option<ScenarioError> = None;
+    loop {
+        let ev = r.next().map_err(fail)?;
+        if matches!(ev.0, Event::MappingEnd) {
+            r.close();
+            break;
+        }
+        let key = r.node(ev, 2).map_err(fail)?;
+        if let Some(text) = key.as_str() {
+            let earlier = header
+                .iter()
+                .map(|(k, _)| k)
+                .chain(steps_key.as_ref())
+                .find(|k| k.as_str() == Some(text));
+            if let Some(first) = earlier {
+                return Err(ScenarioError::new(
+                    file,
+                    key.pos,
+                    yaml::duplicate_key(text, first.pos),
+                ));
+            }
+        }
+        if key.as_str() == Some("steps") {
+            let ev = r.next().map_err(fail)?;
+            steps_pos = yaml::pos(ev.1);
+            if matches!(ev.0, Event::SequenceStart(0, None)) {
+                r.open(ev.1, 2).map_err(fail)?;
+                loop {
+                    let ev = r.next().map_err(fail)?;
+                    if matches!(ev.0, Event::SequenceEnd) {
+                        r.close();
+                        break;
+                    }
+                    let node = r.node(ev, 3).map_err(fail)?;
+                    if pending.is_none() && steps.len() >= state.limits.steps {
+                        pending = Some(ScenarioError::new(
+                            file,
+                            node.pos,
+                            yaml::limit_message(
+                                format!("this is step {}", steps.len() + 1),
+                                state.limits.steps as u64,
+                                "steps",
+                            ),
+                        ));
+                    }
+                    if pending.is_none() {
+                        match state.step(file, steps.len(), &node) {
+                            Ok(step) => steps.push(step),
+                            Err(e) => pending = Some(e),
+                        }
+                    }
+                    if let Some(e) = pending.take() {
+                        // With `format` already read, nothing further down changes the
+                        // error: stop reading here.
+                        if let Some((_, v)) =
+                            header.iter().find(|(k, _)| k.as_str() == Some("format"))
+                        {
+                            check_format(file, v)?;
+                            return Err(e);
+                        }
+                        pending = Some(e);
+                    }
+                }
+            } else {
+                // An alias or a tagged or non-list value: read it whole.
+                let value = r.node(ev, 2).map_err(fail)?;
+                match &value.resolved().kind {
+                    Kind::Seq(items) => {
+                        for node in items {
+                            if steps.len() >= state.limits.steps {
+                                pending.get_or_insert(ScenarioError::new(
+                                    file,
+                                    node.pos,
+                                    yaml::limit_message(
+                                        format!("this is step {}", steps.len() + 1),
+                                        state.limits.steps as u64,
+                                        "steps",
+                                    ),
+                                ));
+                                break;
+                            }
+                            match state.step(file, steps.len(), node) {
+                                Ok(step) => steps.push(step),
+                                Err(e) => {
+                                    pending.get_or_insert(e);
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        pending.get_or_insert(ScenarioError::new(
+                            file,
+                            value.pos,
+                            "`steps` is a list of steps (`- WSAStartup: {}` and so on), each a map with one call",
+                        ));
+                    }
+                }
+            }
+            steps_key = Some(key);
+        } else if let Some(e) = unknown_top_level_key(file, &key) {
+            // Its value is not kept (it could be most of the file): read past it.
+            pending.get_or_insert(e);
+            let ev = r.next().map_err(fail)?;
+            r.skip(ev, 2).map_err(fail)?;
+        } else {
+            let ev = r.next().map_err(fail)?;
+            let value = r.node(ev, 2).map_err(fail)?;
+            header.push((key, value));
+        }
+    }
+    // One document only.
+    let (ev, mark) = r.next().map_err(fail)?;
+    if matches!(ev, Event::DocumentEnd) {
+        let (ev, mark) = r.next().map_err(fail)?;
+        if !matches!(ev, Event::StreamEnd) {
+            return Err(ScenarioError::new(
+                file,
+                yaml::pos(mark),
+                "a second YAML document (after `---`): a scenario file holds one scenario",
+            ));
+        }
+    } else if !matches!(ev, Event::StreamEnd) {
+        return Err(ScenarioError::new(
+            file,
+            yaml::pos(mark),
+            "unexpected content after the scenario",
+        ));
+    }
+
+    // The header, with an empty `steps` standing in for the steps read above.
+    if let Some(k) = steps_key {
+        header.push((
+            k,
+            Node {
+                pos: steps_pos,
+                kind: Kind::Seq(Vec::new()),
+            },
+        ));
+    }
+    let root = Node {
+        pos: root_pos,
+        kind: Kind::Map(header),
+    };
+    let loader = Loader {
+        file,
+        root: &root,
+        step: None,
+    };
+    // The format version first: a newer file may use keys this version does not know, and
+    // "needs format 2" is the useful message then.
+    let format = loader.format()?;
+    if let Some(e) = pending {
+        return Err(e);
+    }
+    let parsed: ScenarioFile = yaml::from_node(&root).map_err(|e| loader.de_error(e))?;
+    loader.finish(format, parsed, steps, &state)
+}
+
+/// The error for a top-level key the format does not know (serde's own "unknown field" with
+/// the valid keys and the closest one), or None for a known key.
+fn unknown_top_level_key(file: &Path, key: &Node) -> Option<ScenarioError> {
+    key.as_str()?;
+    let probe = Node {
+        pos: key.pos,
+        kind: Kind::Map(vec![(
+            key.clone(),
+            Node {
+                pos: key.pos,
+                kind: Kind::Scalar {
+                    text: "~".into(),
+                    plain: true,
+                },
+            },
+        )]),
+    };
+    match yaml::from_node::<ScenarioFile>(&probe) {
+        Err(e) if e.message.starts_with("unknown field") => Some(ScenarioError::new(
+            file,
+            key.pos,
+            improve_unknown_field(e.message),
+        )),
+        _ => None,
+    }
+}
+
+/// The `format` value: a whole number from 1 to [`FORMAT_VERSION`].
+fn check_format(file: &Path, v: &Node) -> Result<u32, ScenarioError> {
+    let n = v.as_str().and_then(|t| t.trim().parse::<u64>().ok());
+    match n {
+        Some(n) if (1..=u64::from(FORMAT_VERSION)).contains(&n) => Ok(n as u32),
+        Some(n) if n > u64::from(FORMAT_VERSION) => Err(ScenarioError::new(
+            file,
+            v.pos,
+            format!(
+                "this file needs scenario format {n}, and this wsoracle reads format {FORMAT_VERSION} and older: upgrade wsoracle (or write `format: {FORMAT_VERSION}`)"
+            ),
+        )),
+        _ => Err(ScenarioError::new(
+            file,
+            v.pos,
+            format!("`format` is a whole number from 1 to {FORMAT_VERSION}"),
+        )),
+    }
+}
+
+/// What the steps read so far have bound, and where their `expect_on` keys are.
+struct StepState {
+    limits: Limits,
+    names: Names,
+    /// (step, key index, position) of every `expect_on` key, checked against the profiles
+    /// once the whole file is read.
+    expect_on_keys: Vec<(usize, usize, Pos)>,
+}
+
+impl StepState {
+    fn new(limits: Limits) -> StepState {
+        StepState {
+            limits,
+            names: Names::default(),
+            expect_on_keys: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, file: &Path, index: usize, node: &Node) -> Result<Step, ScenarioError> {
+        let loader = Loader {
+            file,
+            root: node,
+            step: Some(index),
+        };
+        let raw: StepFile = yaml::from_node(node).map_err(|e| loader.de_error(e))?;
+        loader.step(index, raw, self)
+    }
+}
+
+/// The socket names bound so far: looked up in O(1).
+#[derive(Default)]
+struct Names {
+    set: HashSet<String>,
+}
+
+impl Names {
+    fn contains(&self, name: &str) -> bool {
+        self.set.contains(name)
+    }
+
+    /// The names, sorted (for messages).
+    fn sorted(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.set.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
     }
 }
 
 struct Loader<'a> {
     file: &'a Path,
-    positions: Positions,
+    /// The document's top-level map, or the node of step `step`.
+    root: &'a Node,
+    step: Option<usize>,
 }
 
 impl Loader<'_> {
-    fn err(&self, path: &str, message: impl Into<String>) -> ScenarioError {
-        ScenarioError::new(self.file, self.positions.of(path), message)
+    /// The position of the node at `path` (`steps/3/setsockopt/optlen`), or of its key.
+    fn pos_of(&self, path: &str, key: bool) -> Pos {
+        match self.step {
+            None => self.root.find(path, key),
+            Some(i) => {
+                let prefix = format!("steps/{i}");
+                match path.strip_prefix(&prefix) {
+                    Some("") => self.root.pos,
+                    Some(rest) if rest.starts_with('/') => self.root.find(&rest[1..], key),
+                    _ => self.root.pos,
+                }
+            }
+        }
     }
 
-    fn load(&self, source: &str) -> Result<Scenario, ScenarioError> {
-        // The format version first: a newer file may use keys this version does not know, and
-        // "needs format 2" is the useful message then, not "unknown key".
-        let value: serde_yaml::Value =
-            serde_yaml::from_str(source).map_err(|e| from_yaml(self.file, &e))?;
-        let format = match value.get("format") {
-            None => FORMAT_VERSION,
-            Some(v) => match v.as_u64() {
-                Some(n) if (1..=u64::from(FORMAT_VERSION)).contains(&n) => n as u32,
-                Some(n) if n > u64::from(FORMAT_VERSION) => {
-                    return Err(self.err(
-                        "format",
-                        format!(
-                            "this file needs scenario format {n}, and this wsoracle reads format {FORMAT_VERSION} and older: upgrade wsoracle (or write `format: {FORMAT_VERSION}`)"
-                        ),
-                    ))
-                }
-                _ => {
-                    return Err(self.err(
-                        "format",
-                        format!("`format` is a whole number from 1 to {FORMAT_VERSION}"),
-                    ))
-                }
-            },
-        };
-        let file: ScenarioFile =
-            serde_yaml::from_str(source).map_err(|e| from_yaml(self.file, &e))?;
+    fn node_pos(&self, path: &str) -> Pos {
+        self.pos_of(path, false)
+    }
 
+    fn key_pos(&self, path: &str) -> Pos {
+        self.pos_of(path, true)
+    }
+
+    fn err(&self, path: &str, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::new(self.file, self.pos_of(path, false), message)
+    }
+
+    fn key_err(&self, path: &str, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::new(self.file, self.pos_of(path, true), message)
+    }
+
+    fn de_error(&self, e: DeError) -> ScenarioError {
+        ScenarioError::new(
+            self.file,
+            e.pos.unwrap_or(self.root.pos),
+            improve_unknown_field(e.message),
+        )
+    }
+
+    fn format(&self) -> Result<u32, ScenarioError> {
+        match self.root.get("format") {
+            None => Ok(FORMAT_VERSION),
+            Some(v) => check_format(self.file, v),
+        }
+    }
+
+    fn finish(
+        &self,
+        format: u32,
+        file: ScenarioFile,
+        steps: Vec<Step>,
+        state: &StepState,
+    ) -> Result<Scenario, ScenarioError> {
         if file.name.trim().is_empty() || file.name.contains('\n') {
             return Err(self.err("name", "`name` is one non-empty line"));
         }
         let profiles = match &file.profiles {
             None => None,
+            Some(list) if list.is_empty() => {
+                return Err(self.err(
+                    "profiles",
+                    "`profiles: []` lists no profile, so the scenario would check nothing: list at least one (a preset such as win10, or MAJOR.MINOR.BUILD), or remove the key to run on every preset",
+                ))
+            }
             Some(list) => {
                 let mut out = Vec::with_capacity(list.len());
                 for (i, p) in list.iter().enumerate() {
@@ -575,6 +985,32 @@ impl Loader<'_> {
                 Some(out)
             }
         };
+        // An `expect_on` key that none of the file's own profiles matches checks nothing.
+        let own: Vec<WindowsVersion> = profiles
+            .clone()
+            .unwrap_or_else(|| PRESETS.iter().map(|p| p.version).collect());
+        for &(step, key, pos) in &state.expect_on_keys {
+            let Some((k, _)) = steps.get(step).and_then(|s| s.expect_on.get(key)) else {
+                continue;
+            };
+            if !own.iter().any(|v| k.matches(*v)) {
+                let listed: Vec<String> = own.iter().map(|v| profile_label(*v)).collect();
+                let whose = if profiles.is_some() {
+                    "the file's profiles"
+                } else {
+                    "the presets (the file lists no `profiles`)"
+                };
+                return Err(ScenarioError::new(
+                    self.file,
+                    pos,
+                    format!(
+                        "the `expect_on` key `{}` matches none of {whose}: {}; it would check nothing. Fix the key, or add a profile it matches to `profiles`",
+                        k.text(),
+                        listed.join(", ")
+                    ),
+                ));
+            }
+        }
         let fidelity = match file.fidelity {
             None | Some(FidelityName::Observed) => Fidelity::Observed,
             Some(FidelityName::Documented) => Fidelity::Documented,
@@ -596,12 +1032,6 @@ impl Loader<'_> {
                 registry.set(value, data.as_ref().map(|d| d.0));
             }
         }
-
-        let mut bound: Vec<String> = Vec::new();
-        let mut steps = Vec::with_capacity(file.steps.len());
-        for (index, raw) in file.steps.into_iter().enumerate() {
-            steps.push(self.step(index, raw, &mut bound)?);
-        }
         Ok(Scenario {
             file: self.file.to_path_buf(),
             format,
@@ -620,7 +1050,7 @@ impl Loader<'_> {
         &self,
         index: usize,
         raw: StepFile,
-        bound: &mut Vec<String>,
+        state: &mut StepState,
     ) -> Result<Step, ScenarioError> {
         let here = format!("steps/{index}");
         let present = present_call_keys(&raw);
@@ -649,7 +1079,7 @@ impl Loader<'_> {
 
         // Every socket name must be bound by an earlier step.
         if let Some(SockRef::Name(name)) = call.socket() {
-            self.check_bound(&format!("{args}/s"), name, bound)?;
+            self.check_bound(&format!("{args}/s"), name, &state.names)?;
         }
 
         if let Some(name) = &raw.bind_as {
@@ -673,14 +1103,30 @@ impl Loader<'_> {
                     format!("`{name}` cannot name a socket: use a word such as `s`, `listener` or `conn2`"),
                 ));
             }
-            bound.push(name.clone());
+            if !state.names.contains(name) {
+                if state.names.set.len() >= state.limits.names {
+                    return Err(self.err(
+                        &format!("{here}/as"),
+                        yaml::limit_message(
+                            format!(
+                                "`{name}` would be socket name number {}",
+                                state.names.set.len() + 1
+                            ),
+                            state.limits.names as u64,
+                            "names",
+                        ),
+                    ));
+                }
+                state.names.set.insert(name.clone());
+            }
         }
 
+        let names = &state.names;
         let check_expect = |path: &str, e: &Expect| -> Result<(), ScenarioError> {
             self.check_expect_fields(path, &call, e)?;
             for (i, c) in e.completions.iter().flatten().enumerate() {
                 if let SockRef::Name(name) = &c.s {
-                    self.check_bound(&format!("{path}/completions/{i}/s"), name, bound)?;
+                    self.check_bound(&format!("{path}/completions/{i}/s"), name, names)?;
                 }
             }
             Ok(())
@@ -689,30 +1135,43 @@ impl Loader<'_> {
             check_expect(&format!("{here}/expect"), e)?;
         }
         let mut expect_on = Vec::new();
+        let mut key_positions = Vec::new();
         for (key_text, e) in raw.expect_on.iter().flatten() {
             let path = format!("{here}/expect_on/{key_text}");
-            let key = ProfileKey::parse(key_text)
-                .map_err(|m| ScenarioError::new(self.file, self.positions.key_of(&path), m))?;
+            let key = ProfileKey::parse(key_text).map_err(|m| self.key_err(&path, m))?;
             check_expect(&path, e)?;
+            key_positions.push(self.pos_of(&path, true));
             expect_on.push((key, e.clone()));
         }
+        state.expect_on_keys.extend(
+            key_positions
+                .into_iter()
+                .enumerate()
+                .map(|(k, pos)| (index, k, pos)),
+        );
         Ok(Step {
             index,
-            pos: self.positions.of(&here),
+            pos: self.root.pos,
             call,
             bind_as: raw.bind_as,
-            expect: raw.expect,
+            expect: raw.expect.map(Box::new),
             expect_on,
         })
     }
 
-    fn check_bound(&self, path: &str, name: &str, bound: &[String]) -> Result<(), ScenarioError> {
-        if bound.iter().any(|b| b == name) {
+    fn check_bound(&self, path: &str, name: &str, names: &Names) -> Result<(), ScenarioError> {
+        if names.contains(name) {
             return Ok(());
         }
-        let hint = match closest(name, bound.iter().map(String::as_str)) {
+        let bound = names.sorted();
+        let hint = match closest(name, bound.iter().copied()) {
             Some(c) => format!("did you mean `{c}`? "),
             None if bound.is_empty() => "no socket is bound yet; ".to_string(),
+            None if bound.len() > 20 => format!(
+                "{} names are bound so far ({}, ...); ",
+                bound.len(),
+                bound[..20].join(", ")
+            ),
             None => format!("the names bound so far are {}; ", bound.join(", ")),
         };
         Err(self.err(
@@ -754,7 +1213,7 @@ impl Loader<'_> {
             if !applies {
                 return Err(ScenarioError::new(
                     self.file,
-                    self.positions.key_of(&format!("{path}/{field}")),
+                    self.key_pos(&format!("{path}/{field}")),
                     format!(
                         "`{field}` cannot be checked on `{}`{why}; it checks {}",
                         call.name(),
@@ -765,7 +1224,7 @@ impl Loader<'_> {
             if let Some(arg) = unreadable_after(field, call) {
                 return Err(ScenarioError::new(
                     self.file,
-                    self.positions.key_of(&format!("{path}/{field}")),
+                    self.key_pos(&format!("{path}/{field}")),
                     format!(
                         "`{field}` cannot be checked here: {arg} is an integer passed as the pointer ({{pointer: N}}), memory the caller cannot read; check `ret` and `error`"
                     ),
@@ -776,7 +1235,7 @@ impl Loader<'_> {
                     if r != crate::values::RetExpect::InvalidSocket {
                         return Err(ScenarioError::new(
                             self.file,
-                            self.positions.of(&format!("{path}/ret")),
+                            self.node_pos(&format!("{path}/ret")),
                             "the SOCKET that `socket` returns is an opaque handle: only `ret: INVALID_SOCKET` can be checked; check `error: 0` for success",
                         ));
                     }

@@ -75,7 +75,17 @@ pub struct Backend {
 impl Backend {
     /// Starts `command` (split with shell rules, run without a shell), reads and checks its
     /// greeting.
+    #[cfg(test)]
     pub fn spawn(command: &str, timeout: Duration) -> Result<Backend, BackendError> {
+        Backend::spawn_with(command, timeout, GREETING_TIMEOUT)
+    }
+
+    /// [`Backend::spawn`] with a bound on the wait for the greeting.
+    pub fn spawn_with(
+        command: &str,
+        timeout: Duration,
+        greeting_timeout: Duration,
+    ) -> Result<Backend, BackendError> {
         let words = split_command(command)?;
         let mut child = Command::new(&words[0])
             .args(&words[1..])
@@ -128,7 +138,7 @@ impl Backend {
             timeout,
             broken: None,
         };
-        let line = match backend.lines.recv_timeout(GREETING_TIMEOUT) {
+        let line = match backend.lines.recv_timeout(greeting_timeout) {
             Ok(Ok(line)) => line,
             Ok(Err(e)) => {
                 backend.kill();
@@ -138,7 +148,7 @@ impl Backend {
                 backend.kill();
                 return Err(BackendError::Greeting(format!(
                     "no greeting within {} s",
-                    GREETING_TIMEOUT.as_secs()
+                    greeting_timeout.as_secs()
                 )));
             }
         };

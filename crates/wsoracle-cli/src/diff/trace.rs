@@ -14,6 +14,9 @@ use sha2::{Digest, Sha256};
 
 use super::proto::{Greeting, RawAnswer, Status, PROTOCOL_VERSION};
 
+/// The largest trace file read (a trace holds one line per step, a few hundred bytes each).
+pub const MAX_TRACE_BYTES: u64 = 1 << 30;
+
 /// The trace format version this binary writes and reads.
 pub const FORMAT_VERSION: u64 = 1;
 
@@ -260,9 +263,32 @@ impl Trace {
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))
     }
 
+    /// Reads a trace file: a regular file (never a FIFO or device) of at most
+    /// [`MAX_TRACE_BYTES`].
     pub fn read(path: &Path) -> Result<Trace, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        use std::io::Read as _;
+        let cannot = |e: std::io::Error| format!("{}: cannot read: {e}", path.display());
+        let meta = std::fs::metadata(path).map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(format!("{}: not a regular file; not read", path.display()));
+        }
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_TRACE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+        if bytes.len() as u64 > MAX_TRACE_BYTES {
+            return Err(format!(
+                "{}: larger than {MAX_TRACE_BYTES} bytes, more than any trace of a scenario the loader accepts; not read",
+                path.display()
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{}: not UTF-8 (at byte {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
         Trace::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
@@ -321,10 +347,12 @@ impl Trace {
                     .map(str::to_string)
                     .ok_or_else(|| format!("line {n}: missing string `{k}`"))
             };
-            let index =
-                v.get("index")
-                    .and_then(Value::as_u64)
-                    .ok_or_else(|| format!("line {n}: missing `index`"))? as usize;
+            let index = v
+                .get("index")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| format!("line {n}: missing `index`"))?;
+            let index = usize::try_from(index)
+                .map_err(|_| format!("line {n}: `index` {index} is larger than any step"))?;
             let status_word = get("status")?;
             let status = Status::from_name(&status_word)
                 .ok_or_else(|| format!("line {n}: unknown status `{status_word}`"))?;

@@ -267,7 +267,13 @@ pub struct OptionDef {
 impl OptionDef {
     /// The natural size of the value in bytes.
     pub fn size(&self) -> u32 {
-        match (self.class, self.value) {
+        self.size_in(self.class)
+    }
+
+    /// The natural size under a length class: one byte for a BOOLEAN (class A), else the value
+    /// kind's size (what the documentation gives: a DWORD, a `linger`, a structure).
+    pub fn size_in(&self, class: LenClass) -> u32 {
+        match (class, self.value) {
             (LenClass::A, _) => 1,
             (_, ValueKind::Handle) => 8,
             (_, ValueKind::Opaque { size }) => size,
@@ -282,10 +288,12 @@ impl OptionDef {
 
     /// Every rule this option names.
     pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        let always = self.availability.observed == Since::Always
+            && self.availability.documented == Since::Always;
         let mut own = [
             Some(self.set_ok),
             Some(self.get_ok),
-            Some(self.availability.missing),
+            (!always).then_some(self.availability.missing),
             None,
         ];
         if let Access::ReadOnly { rule, .. } = self.access {

@@ -110,9 +110,15 @@ fn read_value(
             ))
         }
     };
-    let size = def.size();
     let class = class_at(def, ctx);
-    if ctx.fidelity == Fidelity::Documented || class == LenClass::Documented {
+    let documented = ctx.fidelity == Fidelity::Documented || class == LenClass::Documented;
+    // The documentation knows no BOOLEAN: its size is the value kind's (doc:D-SET, doc:D-GET).
+    let size = def.size_in(if documented {
+        LenClass::Documented
+    } else {
+        class
+    });
+    if documented {
         // doc:D-SET: at least the option's size.
         if optlen < size as i32 {
             return Err(Decision::fail(Reason::BadAddress, &rules::SET_SHORT_DOC));
@@ -202,9 +208,15 @@ pub(crate) fn write_value(
     ok_rule: &'static crate::provenance::Rule,
 ) -> Decision<GetAction> {
     let bytes = value.to_le_bytes();
-    let size = def.size();
     let class = class_at(def, ctx);
-    if ctx.fidelity == Fidelity::Documented || class == LenClass::Documented {
+    let documented = ctx.fidelity == Fidelity::Documented || class == LenClass::Documented;
+    // The documentation knows no BOOLEAN: its size is the value kind's (doc:D-SET, doc:D-GET).
+    let size = def.size_in(if documented {
+        LenClass::Documented
+    } else {
+        class
+    });
+    if documented {
         if len < size as i32 {
             return Decision::fail(Reason::BadAddress, &rules::GET_SHORT_DOC);
         }

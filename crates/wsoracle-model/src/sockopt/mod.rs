@@ -108,8 +108,11 @@ impl Stack {
     ) -> Outcome {
         let fidelity = self.fidelity();
         let chosen = self.decide_setsockopt(fidelity, s, level, optname, optval, optlen);
-        let other = self.decide_setsockopt(fidelity.other(), s, level, optname, optval, optlen);
-        let outcome = self.conclude(&chosen, &other);
+        let other = self
+            .config()
+            .decide_other_fidelity
+            .then(|| self.decide_setsockopt(fidelity.other(), s, level, optname, optval, optlen));
+        let outcome = self.conclude_maybe(&chosen, other.as_ref());
         // assumption:A15: only a successful set changes the option (decide-then-apply).
         if let Verdict::Ok((i, action)) = chosen.verdict {
             self.apply_set(i, action);
@@ -135,8 +138,11 @@ impl Stack {
         };
         let mem = optval.view();
         let chosen = self.decide_getsockopt(fidelity, s, level, optname, mem, len_in);
-        let other = self.decide_getsockopt(fidelity.other(), s, level, optname, mem, len_in);
-        let outcome = self.conclude(&chosen, &other);
+        let other = self
+            .config()
+            .decide_other_fidelity
+            .then(|| self.decide_getsockopt(fidelity.other(), s, level, optname, mem, len_in));
+        let outcome = self.conclude_maybe(&chosen, other.as_ref());
         // Apply the writes: the only place getsockopt touches the caller's memory.
         if let OutBuf::Bytes(buf) = optval {
             let data = chosen.written.data();
@@ -190,21 +196,64 @@ impl Stack {
                 }
             }
         }
+        // What the socket's keep-alive does next may have changed (timers.rs).
+        self.reschedule(i);
+    }
+
+    /// The socket's SO_RCVTIMEO in milliseconds, when it is set and not 0 (no time-out).
+    pub(crate) fn recv_timeout_ms(&self, i: usize) -> Option<u32> {
+        self.option_values(i)
+            .and_then(|v| v.get(options::so_timeouts::RCVTIMEO.slot))
+            .filter(|ms| *ms != 0)
+    }
+
+    /// The rule of a closesocket, by the socket's SO_LINGER (doc:D-CLOSE): a graceful close by
+    /// default, a graceful close that lingers, or an abortive one with a zero time-out. The model
+    /// keeps no unsent data (a send completes at once), so none of them has to wait and each
+    /// succeeds at once (assumption A50).
+    pub(crate) fn close_rule(&self, i: usize) -> &'static crate::provenance::Rule {
+        let linger = self
+            .option_values(i)
+            .and_then(|v| v.get(options::so_linger::DEF.slot))
+            .unwrap_or(0);
+        match (linger & 0xffff, linger >> 16) {
+            (0, _) => &base_rules::CLOSESOCKET,
+            (_, 0) => &options::so_linger::CLOSE_ABORTIVE,
+            _ => &options::so_linger::CLOSE_LINGER,
+        }
+    }
+
+    /// options:O369: an accepted socket (slot `to`) starts with the option values of its listener
+    /// (slot `from`) that the table marks inherited.
+    pub(crate) fn inherit_options(&mut self, from: usize, to: usize) {
+        let copied = self
+            .option_values(from)
+            .map(table::inherited_values)
+            .unwrap_or(store::OptionValues::EMPTY);
+        if let Some(values) = self.option_values_mut(to) {
+            *values = copied;
+        }
     }
 
     /// The context the generic decisions and the hooks see.
-    fn option_ctx(&self, fidelity: Fidelity, i: usize, def: &OptionDef) -> Option<Ctx<'_>> {
-        let (_, sock) = self.lookup_slot(i)?;
-        Some(Ctx {
+    fn option_ctx<'s>(
+        &'s self,
+        fidelity: Fidelity,
+        i: usize,
+        sock: &'s crate::socket::Socket,
+        def: &OptionDef,
+    ) -> Ctx<'s> {
+        let values = self.option_values(i).unwrap_or(&store::OptionValues::EMPTY);
+        Ctx {
             fidelity,
             version: self.version(),
             registry: &self.config().registry,
             sock,
             slot: i,
-            stored: self.option_values(i).and_then(|v| v.get(def.slot)),
-            values: self.option_values(i).unwrap_or(&store::OptionValues::EMPTY),
+            stored: values.get(def.slot),
+            values,
             now: self.now().0,
-        })
+        }
     }
 
     pub(crate) fn decide_setsockopt(
@@ -242,9 +291,9 @@ impl Stack {
                     .map_ok(|a| (usize::MAX, a));
             }
         }
-        let (i, _) = match self.checks_and_lookup(s) {
-            Ok(found) => found,
-            Err(d) => return d,
+        // The process checks were made above: only the handle remains.
+        let Some((i, sock)) = self.lookup(s) else {
+            return Decision::fail(Reason::NotASocket, &base_rules::NOT_A_SOCKET);
         };
         if past_buffer(optval, optlen) {
             return Decision::fail(Reason::BadAddress, &base_rules::OPTLEN_PAST_BUFFER);
@@ -254,9 +303,7 @@ impl Stack {
             Ok(def) => def,
             Err(d) => return d,
         };
-        let Some(ctx) = self.option_ctx(fidelity, i, def) else {
-            return Decision::fail(Reason::NotASocket, &base_rules::NOT_A_SOCKET);
-        };
+        let ctx = self.option_ctx(fidelity, i, sock, def);
         generic::decide_set(def, &ctx, optval, optlen).map_ok(|a| (i, a))
     }
 
@@ -285,9 +332,9 @@ impl Stack {
                 .map_ok(|a| (None, a));
             }
         }
-        let (i, _) = match self.checks_and_lookup(s) {
-            Ok(found) => found,
-            Err(d) => return d,
+        // The process checks were made above: only the handle remains.
+        let Some((i, sock)) = self.lookup(s) else {
+            return Decision::fail(Reason::NotASocket, &base_rules::NOT_A_SOCKET);
         };
         let Ok(len) = optlen else {
             return Decision::fail(
@@ -320,9 +367,7 @@ impl Stack {
             Ok(def) => def,
             Err(d) => return d,
         };
-        let Some(ctx) = self.option_ctx(fidelity, i, def) else {
-            return Decision::fail(Reason::NotASocket, &base_rules::NOT_A_SOCKET);
-        };
+        let ctx = self.option_ctx(fidelity, i, sock, def);
         generic::decide_get(def, &ctx, len).map_ok(|a| (Some(i), a))
     }
 }

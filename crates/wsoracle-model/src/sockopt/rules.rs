@@ -2,8 +2,8 @@
 //! read-only and set-only options, a connect in progress, and unknown option numbers. Each
 //! option's own rules live in its file under `options/`.
 
+use crate::provenance::rules;
 use crate::provenance::{Basis, Source};
-use crate::rules::rules;
 
 use Basis::*;
 use Source::{Assumption as A, Doc as D, Options as O, Report as R};
@@ -14,7 +14,7 @@ rules! {
         "the option does not exist on this version: WSAENOPROTOOPT", [D("D-SOL"), D("D-TCP"), D("D-GET")];
     WRONG_SOCKET = "sockopt.wrong-socket-kind", Observed,
         "a SOL_SOCKET or IPPROTO_TCP option of another socket kind fails with WSAENOPROTOOPT (SO_LINGER on UDP)",
-        [O("O369"), D("D-GET"), A("A40")];
+        [Source::Primary("P61"), D("D-GET"), A("A40")];
     READ_ONLY = "setsockopt.read-only", Observed,
         "a read-only option cannot be set: WSAENOPROTOOPT", [O("O370"), O("O371")];
     WRITE_ONLY_GET = "getsockopt.set-only", Convention,

@@ -27,6 +27,8 @@ pub struct OptionValues {
     words_set: u8,
     /// When the connection was established (ms), for SO_CONNECT_TIME; `None` before.
     pub(crate) connected_at: Option<u64>,
+    /// When a pending blocking recv times out (ms), set from SO_RCVTIMEO when it goes pending.
+    pub(crate) recv_deadline: Option<u64>,
 }
 
 const _: () = assert!(WORDS <= 8, "words_set is a u8");
@@ -38,6 +40,7 @@ impl OptionValues {
         words: [0; WORDS],
         words_set: 0,
         connected_at: None,
+        recv_deadline: None,
     };
 
     /// The value set on this socket, if any.

@@ -72,7 +72,7 @@ fn classify_other(level: Level, optname: OptName) -> Lookup {
 option_table! {
     SOL_SOCKET SO_DEBUG => so_debug::DEF;
     SOL_SOCKET SO_ACCEPTCONN => so_acceptconn::DEF;
-    SOL_SOCKET SO_REUSEADDR => so_reuseaddr::DEF;
+    SOL_SOCKET SO_REUSEADDR => so_reuse::REUSEADDR;
     SOL_SOCKET SO_KEEPALIVE => so_keepalive::DEF;
     SOL_SOCKET SO_DONTROUTE => so_dontroute::DEF;
     SOL_SOCKET SO_BROADCAST => so_broadcast::DEF;
@@ -80,7 +80,7 @@ option_table! {
     SOL_SOCKET SO_LINGER => so_linger::DEF;
     SOL_SOCKET SO_OOBINLINE => so_oobinline::DEF;
     SOL_SOCKET SO_DONTLINGER => so_linger::DONTLINGER;
-    SOL_SOCKET SO_EXCLUSIVEADDRUSE => so_exclusiveaddruse::DEF;
+    SOL_SOCKET SO_EXCLUSIVEADDRUSE => so_reuse::EXCLUSIVEADDRUSE;
     SOL_SOCKET SO_SNDBUF => so_buffers::SNDBUF;
     SOL_SOCKET SO_RCVBUF => so_buffers::RCVBUF;
     SOL_SOCKET SO_SNDLOWAT => so_lowat::SNDLOWAT;

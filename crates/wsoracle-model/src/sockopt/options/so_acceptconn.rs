@@ -2,8 +2,8 @@
 
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O};
-use crate::rules::rules;
 use crate::socket::SocketState;
 use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;

@@ -4,10 +4,10 @@
 //! #659), taken as the default before and from Windows 10 (assumption A46).
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O, Source::Report as R,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{base, DefaultValue, LenClass, OptionDef};
 use crate::sockopt::store::Slot;
 use crate::version::{threshold, WindowsVersion};

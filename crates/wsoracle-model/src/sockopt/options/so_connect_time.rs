@@ -7,11 +7,11 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Fidelity, Source::Assumption as A, Source::Convention as C, Source::Doc as D,
     Source::Options as O,
 };
-use crate::rules::rules;
 use crate::socket::SocketState;
 use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;

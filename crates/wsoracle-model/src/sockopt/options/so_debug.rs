@@ -2,7 +2,7 @@
 //! socket reads 0 in 4 bytes; 2 reads back as 1 (primary:P60). No test measures short lengths.
 
 use crate::codes::{Level, OptName};
-use crate::rules::rules;
+use crate::provenance::rules;
 use crate::sockopt::def::{base, OptionDef, ValueKind};
 use crate::sockopt::store::Slot;
 

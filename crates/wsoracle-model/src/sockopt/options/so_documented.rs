@@ -4,8 +4,8 @@
 //! documented WSAEFAULT.
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D};
-use crate::rules::rules;
 use crate::sockopt::def::{
     base, Availability, DefaultValue, Modelling, OptionDef, Since, ValueKind,
 };

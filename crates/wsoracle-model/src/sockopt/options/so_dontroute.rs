@@ -3,8 +3,8 @@
 //! (options:O161–O164).
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O};
-use crate::rules::rules;
 use crate::sockopt::def::{base, LenClass, OptionDef, ValueKind};
 use crate::sockopt::store::Slot;
 

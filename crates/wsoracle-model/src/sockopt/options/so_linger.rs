@@ -6,10 +6,10 @@
 
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O, Source::Primary as P,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{
     base, Ctx, DefaultValue, LenClass, Modelling, OptionDef, Sockets, ValueKind,
 };
@@ -23,6 +23,8 @@ rules! {
     GET = "getsockopt.so-linger", Observed, "SO_LINGER reads the struct linger last set, {0, 0} on a fresh socket, in 4 bytes", [O("O014"), O("O208"), O("O210"), O("O369"), D("D-CLOSE")];
     WRONG_SOCKET = "sockopt.so-linger.datagram", Observed, "SO_LINGER and SO_DONTLINGER on a datagram socket fail with WSAENOPROTOOPT", [P("P61"), A("A40")];
     DONTLINGER_SET = "setsockopt.so-dontlinger", Observed, "SO_DONTLINGER sets l_onoff to the opposite of its BOOL and keeps l_linger; short input is accepted", [O("O007"), O("O010"), D("D-SOL")];
+    CLOSE_ABORTIVE = "closesocket.abortive", Documented, "with SO_LINGER {l_onoff != 0, l_linger 0} closesocket resets the connection (a hard close) and returns at once", [D("D-CLOSE"), A("A50")];
+    CLOSE_LINGER = "closesocket.linger", Documented, "with SO_LINGER {l_onoff != 0, l_linger > 0} closesocket lingers for unsent data; the model keeps none, so it returns at once", [D("D-CLOSE"), A("A50")];
     DONTLINGER_GET = "getsockopt.so-dontlinger", Documented, "SO_DONTLINGER reads 1 when l_onoff is 0, else 0 (so 1 on a fresh socket)", [O("O010"), D("D-SOL")];
 }
 
@@ -35,6 +37,7 @@ pub static DEF: OptionDef = OptionDef {
     inherited: true,
     modelling: Modelling::Stored,
     slot: Slot::Word(0),
+    extra_rules: &[&CLOSE_ABORTIVE, &CLOSE_LINGER],
     ..base(
         Level::SOL_SOCKET,
         OptName::SO_LINGER,

@@ -5,8 +5,8 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D};
-use crate::rules::rules;
 use crate::sockopt::def::{base, Ctx, Modelling, OptionDef};
 use crate::sockopt::{GetAction, SetAction};
 use crate::stack::Decision;

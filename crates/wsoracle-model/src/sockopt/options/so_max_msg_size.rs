@@ -5,10 +5,10 @@
 use crate::abi::InBuf;
 use crate::codes::{AddressFamily, Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Convention as C, Source::Options as O,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::{GetAction, SetAction};

@@ -2,8 +2,8 @@
 //! copied by accept (options:O369). Its effect on out-of-band data (options:O372) is not modelled.
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O};
-use crate::rules::rules;
 use crate::sockopt::def::{base, LenClass, OptionDef, ValueKind};
 use crate::sockopt::store::Slot;
 

@@ -6,11 +6,11 @@
 use crate::abi::{le_prefix, InBuf, Mem};
 use crate::codes::{Level, OptName};
 use crate::outcome::{Reason, Written};
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Fidelity, Source::Doc as D, Source::Options as O, Source::Primary as P,
 };
 use crate::rules as base_rules;
-use crate::rules::rules;
 use crate::sockopt::def::{base, LenClass, OptionDef};
 use crate::sockopt::{rules as opt_rules, GetAction, SetAction};
 use crate::stack::Decision;

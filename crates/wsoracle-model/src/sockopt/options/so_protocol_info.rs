@@ -8,10 +8,10 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName, SocketType};
 use crate::outcome::{Reason, Written};
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Convention as C, Source::Doc as D, Source::Options as O,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::{GetAction, SetAction};
 use crate::stack::Decision;

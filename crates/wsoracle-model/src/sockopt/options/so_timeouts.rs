@@ -2,13 +2,15 @@
 //! (doc:D-SOL; report:redis/hiredis#695), 0 = no time-out, class D (options:O036–O039,
 //! O056–O059), read back exactly (options:O200–O202), copied by accept (options:O369). The
 //! getsockopt page lists both as not supported by getsockopt (doc:D-GET); Windows answers them
-//! (options:O200), so the two fidelities differ.
+//! (options:O200), so the two fidelities differ. SO_RCVTIMEO is simulated: a blocking recv with
+//! nothing to read completes with WSAETIMEDOUT when it runs out (options:O368; timeline.rs).
+//! SO_SNDTIMEO is stored only: a send never blocks in the model.
 
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::Fidelity;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O, Source::Report as R};
-use crate::rules::rules;
 use crate::sockopt::def::{base, Ctx, LenClass, Modelling, OptionDef};
 use crate::sockopt::generic;
 use crate::sockopt::store::Slot;
@@ -38,10 +40,10 @@ pub static SNDTIMEO: OptionDef = OptionDef {
 };
 
 pub static RCVTIMEO: OptionDef = OptionDef {
-    summary: "the time-out of blocking receives, in milliseconds (0: none)",
+    summary: "the time-out of blocking receives, in milliseconds (0: none); a blocking recv fails with WSAETIMEDOUT when it runs out",
     class: LenClass::D,
     inherited: true,
-    modelling: Modelling::Stored,
+    modelling: Modelling::Simulated,
     slot: Slot::Word(4),
     get_hook: Some(get),
     extra_rules: &[&GET_DOC],

@@ -4,8 +4,8 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName, SocketType};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D, Source::Options as O, Source::Primary as P};
-use crate::rules::rules;
 use crate::sockopt::def::{base, Access, Ctx, DefaultValue, Modelling, OptionDef, ValueKind};
 use crate::sockopt::generic;
 use crate::sockopt::{GetAction, SetAction};

@@ -9,10 +9,10 @@
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
 use crate::outcome::Reason;
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{base, Access, Availability, Ctx, OptionDef, Since, ValueKind};
 use crate::sockopt::rules::{SET_SHORT_DOC, UNAVAILABLE, WRITE_ONLY_GET};
 use crate::sockopt::SetAction;

@@ -3,8 +3,8 @@
 //! unverified under observed fidelity. Stream sockets only (assumption A40).
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Doc as D};
-use crate::rules::rules;
 use crate::sockopt::def::{
     base, Availability, DefaultValue, Modelling, OptionDef, Since, Sockets, ValueKind,
 };

@@ -5,8 +5,8 @@
 
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{Basis::*, Source::Convention as C, Source::Doc as D};
-use crate::rules::rules;
 use crate::sockopt::def::{base, Availability, Ctx, OptionDef, Since, Sockets};
 use crate::sockopt::{GetAction, SetAction};
 use crate::stack::Decision;

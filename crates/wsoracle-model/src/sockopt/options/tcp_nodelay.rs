@@ -5,10 +5,10 @@
 //! only (assumption A40); copied by accept (options:O369).
 
 use crate::codes::{Level, OptName};
+use crate::provenance::rules;
 use crate::provenance::{
     Basis::*, Source::Assumption as A, Source::Doc as D, Source::Options as O, Source::Report as R,
 };
-use crate::rules::rules;
 use crate::sockopt::def::{base, LenClass, OptionDef, Sockets, ValueKind};
 use crate::sockopt::store::Slot;
 
