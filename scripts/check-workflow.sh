@@ -57,7 +57,7 @@ need(" scenarios" in runs, "the diff run does not cover scenarios/")
 # before this check), so the workflow cannot drift from `wsoracle diff`.
 import os, re, subprocess
 repo = os.path.dirname(os.path.dirname(os.path.abspath(path)))
-exe = os.path.join(repo, "..", "target", "release", "wsoracle")
+exe = os.environ.get("WSORACLE_BIN") or os.path.join(repo, "..", "target", "release", "wsoracle")
 exe = os.path.normpath(exe)
 diff_step = next((s.get("run", "") for s in steps if "wsoracle diff" in s.get("run", "")), "")
 if os.path.exists(exe):

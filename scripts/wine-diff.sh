@@ -22,13 +22,18 @@ start=$(ms_now)
 
 bash scripts/wine-probe.sh install
 bash scripts/wine-probe.sh build >/dev/null
-cargo build --release --quiet -p wsoracle-cli
+# WSORACLE_BIN: a wsoracle binary already built (.ci/run passes the one its tests built);
+# otherwise build one.
+if [ -z "${WSORACLE_BIN:-}" ]; then
+    cargo build --release --quiet -p wsoracle-cli
+    WSORACLE_BIN=target/release/wsoracle
+fi
 
 if [ $# -eq 0 ]; then
     set -- scenarios
 fi
 status=0
-bash scripts/wine-probe.sh exec target/release/wsoracle diff --backend @BACKEND@ \
+bash scripts/wine-probe.sh exec "$WSORACLE_BIN" diff --backend @BACKEND@ \
     --profile win11 --divergences divergences.toml "$@" || status=$?
 echo "wine-diff: $(($(ms_now) - start)) ms, exit $status" >&2
 exit "$status"

@@ -6,8 +6,9 @@
 //!
 //! ## Using wsoracle from another crate's tests
 //!
-//! Add it as a dev-dependency (`wsoracle = { path = "..." }` or a version), then either call
-//! the model directly or run a scenario file:
+//! Add it as a dev-dependency by path or git (`wsoracle = { path = "../wsoracle" }`), then
+//! either call the model directly or run a scenario file (the README's example, which is also a
+//! doc test, does the same):
 //!
 //! ```
 //! use wsoracle::model::codes::{AddressFamily, Level, OptName, Protocol, SocketType};
@@ -50,3 +51,9 @@
 
 pub use wsoracle_model as model;
 pub use wsoracle_scenario as scenario;
+
+/// The README's code blocks, compiled and run as doc tests, so that its library example works
+/// exactly as printed.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -171,6 +171,7 @@ impl Input {
                 keep_alive_interval: r[1],
                 tcp_max_data_retransmissions: r[2],
                 pptp_tcp_max_data_retransmissions: r[3],
+                max_user_port: None,
             })
     }
 }

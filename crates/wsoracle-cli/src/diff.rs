@@ -1072,11 +1072,28 @@ fn results_json(r: &Option<Results>) -> Value {
         None => return Value::Null,
     };
     let mut m = serde_json::Map::new();
+    // `ret` and `error` as every command writes them (docs/json.md).
     if let Some(v) = r.ret {
-        m.insert("ret".into(), json!(compare::show_ret(v)));
+        m.insert(
+            "ret".into(),
+            match v {
+                proto::RetVal::Int(n) => json!(n),
+                proto::RetVal::Handle { valid: false, .. } => json!("INVALID_SOCKET"),
+                proto::RetVal::Handle { valid: true, .. } => json!("a socket"),
+                proto::RetVal::Pending => json!("pending"),
+            },
+        );
     }
     if let Some(e) = r.error {
-        m.insert("error".into(), json!(compare::show_error(e)));
+        m.insert(
+            "error".into(),
+            match e {
+                proto::LastError::Untouched => Value::Null,
+                proto::LastError::Code(n) => json!(wsoracle_scenario::json::ErrorJson::from(
+                    wsoracle_model::WsaError(n)
+                )),
+            },
+        );
     }
     if let Some(b) = &r.optval {
         m.insert("optval".into(), compare::buf_json(b));
@@ -1105,7 +1122,17 @@ fn results_json(r: &Option<Results>) -> Value {
         m.insert("lpvOutBuffer".into(), compare::buf_json(b));
     }
     if let Some(c) = r.completion {
-        m.insert("completion".into(), json!(compare::show_completion(c)));
+        m.insert(
+            "completion".into(),
+            match c {
+                proto::Completion::None => Value::Null,
+                proto::Completion::Pending => json!("pending"),
+                proto::Completion::Done { error, bytes } => json!({
+                    "error": wsoracle_scenario::json::ErrorJson::from(wsoracle_model::WsaError(error)),
+                    "bytes": bytes,
+                }),
+            },
+        );
     }
     Value::Object(m)
 }
@@ -1172,23 +1199,50 @@ fn json_report(
             })
         })
         .collect();
-    json!({
-        "format_version": 1,
-        "scenarios": scenarios,
-        "unused_divergences": unused.iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
-        "summary": {
-            "scenarios": s.scenarios,
-            "steps": s.steps,
-            "compared": s.compared,
-            "agreed": s.agreed,
-            "known": s.known,
-            "new": s.new,
-            "skipped": s.skipped,
-            "not_modelled": s.not_modelled,
-            "actions": s.actions,
-            "backend_errors": s.backend_errors,
-            "errors": s.load_errors + s.run_errors,
+    let doc = DiffJson {
+        format_version: wsoracle_scenario::json::JSON_FORMAT_VERSION,
+        scenarios,
+        unused_divergences: unused.iter().map(|e| e.id.clone()).collect(),
+        summary: DiffSummaryJson {
+            scenarios: s.scenarios,
+            steps: s.steps,
+            compared: s.compared,
+            agreed: s.agreed,
+            known: s.known,
+            new: s.new,
+            skipped: s.skipped,
+            not_modelled: s.not_modelled,
+            actions: s.actions,
+            backend_errors: s.backend_errors,
+            errors: s.load_errors + s.run_errors,
         },
-        "exit": exit_status(s),
-    })
+        // The one exit key of every command's JSON (`run` has the same).
+        exit_status: exit_status(s),
+    };
+    serde_json::to_value(doc).unwrap_or(Value::Null)
+}
+
+/// `wsoracle diff --format json` (documented in docs/json.md).
+#[derive(serde::Serialize)]
+struct DiffJson {
+    format_version: u32,
+    scenarios: Vec<Value>,
+    unused_divergences: Vec<String>,
+    summary: DiffSummaryJson,
+    exit_status: i32,
+}
+
+#[derive(serde::Serialize)]
+struct DiffSummaryJson {
+    scenarios: usize,
+    steps: usize,
+    compared: usize,
+    agreed: usize,
+    known: usize,
+    new: usize,
+    skipped: usize,
+    not_modelled: usize,
+    actions: usize,
+    backend_errors: usize,
+    errors: usize,
 }

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use wsoracle_model::codes::WINSOCK_2_2;
 use wsoracle_model::ioctl::tcp_keepalive_bytes;
 use wsoracle_model::keepalive::Sourced;
@@ -20,6 +20,7 @@ use wsoracle_model::{
     Peer, Protocol, Registry, RegistryValue, Ret, Rule, SocketHandle, SocketType, Stack,
     WindowsVersion, WsaIoctlArgs,
 };
+use wsoracle_scenario::json::{ErrorJson, RetJson, RuleJson, JSON_FORMAT_VERSION};
 
 /// Arguments of `wsoracle explain`.
 #[derive(clap::Args, Debug)]
@@ -109,10 +110,13 @@ pub fn run(args: &ExplainArgs) -> i32 {
                 }
             }
             if args.format == "json" {
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&to_json(&x)).unwrap_or_default()
-                );
+                match serde_json::to_string_pretty(&ExplainJson::new(&x)) {
+                    Ok(text) => outln!("{text}"),
+                    Err(e) => {
+                        eprintln!("wsoracle explain: cannot print JSON: {e}");
+                        return 2;
+                    }
+                }
             } else {
                 out!("{}", text(&x));
             }
@@ -134,10 +138,9 @@ fn parse_number(s: &str) -> Option<u32> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<Explanation, String> {
-    let version: WindowsVersion = args
-        .profile
-        .parse()
-        .map_err(|e| format!("--profile: {e}"))?;
+    // The same words, and the same "did you mean", as `wsoracle run --profile`.
+    let version: WindowsVersion = wsoracle_scenario::parse_profile(&args.profile)
+        .map_err(|e| format!("--profile {}: {e}", args.profile))?;
     let mut registry = Registry::default();
     for item in &args.registry {
         let (name, value) = item.split_once('=').ok_or_else(|| {
@@ -146,8 +149,11 @@ fn explain(args: &ExplainArgs) -> Result<Explanation, String> {
         let name = name.trim();
         let which = RegistryValue::from_name(name).ok_or_else(|| {
             let known: Vec<&str> = RegistryValue::ALL.iter().map(|v| v.name()).collect();
+            let hint = wsoracle_scenario::values::closest(name, known.iter().copied())
+                .map(|c| format!("did you mean {c}? "))
+                .unwrap_or_default();
             format!(
-                "--registry: unknown value `{name}` (known: {})",
+                "--registry: unknown value `{name}`: {hint}write one of {}",
                 known.join(", ")
             )
         })?;
@@ -487,56 +493,116 @@ fn text(x: &Explanation) -> String {
     out
 }
 
-fn sourced_json(value: u64, rule: &Rule, f: Fidelity) -> Value {
-    json!({
-        "value": value,
-        "rule": rule.id,
-        "basis": rule.basis_label(f),
-        "sources": rule.sources.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-    })
+/// `wsoracle explain --format json` (documented in docs/json.md).
+#[derive(Serialize)]
+struct ExplainJson {
+    format_version: u32,
+    profile: String,
+    version: String,
+    fidelity: &'static str,
+    /// The registry values given, by name.
+    registry: std::collections::BTreeMap<&'static str, u32>,
+    calls: Vec<ExplainCallJson>,
+    effective: EffectiveJson,
+    peer: &'static str,
+    schedule: ScheduleJson,
+    detection_ms: Option<u64>,
+    detection: Option<String>,
 }
 
-fn to_json(x: &Explanation) -> Value {
-    let f = x.fidelity;
-    let e = &x.status.effective;
-    let registry: serde_json::Map<String, Value> = RegistryValue::ALL
-        .iter()
-        .filter_map(|v| x.registry.get(*v).map(|d| (v.name().to_string(), json!(d))))
-        .collect();
-    json!({
-        "format_version": 1,
-        "profile": x.version.label(),
-        "version": x.version.to_string(),
-        "fidelity": f.as_str(),
-        "registry": registry,
-        "calls": x.calls.iter().map(|c| json!({
-            "call": c.call,
-            "ret": c.outcome.ret.to_string(),
-            "error": c.outcome.error.map(|e| e.to_string()),
-            "rule": c.outcome.rule.id,
-            "basis": c.outcome.rule.basis_label(f),
-            "sources": c.outcome.rule.sources.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            "other_fidelity": c.outcome.other.map(|a| json!({
-                "ret": a.ret.to_string(),
-                "error": a.error.map(|e| e.to_string()),
-                "rule": a.rule.id,
-            })),
-        })).collect::<Vec<_>>(),
-        "effective": {
-            "enabled": x.status.enabled,
-            "idle_ms": sourced_json(e.idle_ms.value, e.idle_ms.rule, f),
-            "interval_ms": sourced_json(e.interval_ms.value, e.interval_ms.rule, f),
-            "probe_count": sourced_json(u64::from(e.count.value), e.count.rule, f),
-        },
-        "peer": x.peer,
-        "schedule": {
-            "probes_ms": x.probes,
-            "drop_at_ms": x.drop_at,
-            "drop_rule": x.drop_rule.map(|r| r.id),
-        },
-        "detection_ms": x.drop_at,
-        "detection": x.drop_at.map(|ms| Duration(ms).to_string()),
-    })
+/// One setup call: `ret` and `error` as `wsoracle run` writes them.
+#[derive(Serialize)]
+struct ExplainCallJson {
+    call: String,
+    ret: RetJson,
+    /// The last error the call set, or null when it does not set it.
+    error: Option<ErrorJson>,
+    rule: RuleJson,
+    fidelities_differ: bool,
+    /// The other fidelity's answer where it differs observably, else null.
+    other: Option<ExplainOtherJson>,
+}
+
+#[derive(Serialize)]
+struct ExplainOtherJson {
+    fidelity: &'static str,
+    ret: RetJson,
+    error: Option<ErrorJson>,
+    rule: RuleJson,
+}
+
+#[derive(Serialize)]
+struct SourcedJson {
+    value: u64,
+    rule: RuleJson,
+}
+
+#[derive(Serialize)]
+struct EffectiveJson {
+    enabled: bool,
+    idle_ms: SourcedJson,
+    interval_ms: SourcedJson,
+    probe_count: SourcedJson,
+}
+
+#[derive(Serialize)]
+struct ScheduleJson {
+    /// Probe instants, ms after the connection went idle.
+    probes_ms: Vec<u64>,
+    drop_at_ms: Option<u64>,
+    drop_rule: Option<RuleJson>,
+}
+
+impl ExplainJson {
+    fn new(x: &Explanation) -> Self {
+        let f = x.fidelity;
+        let e = &x.status.effective;
+        let sourced = |value: u64, rule| SourcedJson {
+            value,
+            rule: RuleJson::new(rule, f),
+        };
+        ExplainJson {
+            format_version: JSON_FORMAT_VERSION,
+            profile: x.version.label(),
+            version: x.version.to_string(),
+            fidelity: f.as_str(),
+            registry: RegistryValue::ALL
+                .iter()
+                .filter_map(|v| x.registry.get(*v).map(|d| (v.name(), d)))
+                .collect(),
+            calls: x
+                .calls
+                .iter()
+                .map(|c| ExplainCallJson {
+                    call: c.call.clone(),
+                    ret: c.outcome.ret.into(),
+                    error: c.outcome.error.map(ErrorJson::from),
+                    rule: RuleJson::new(c.outcome.rule, f),
+                    fidelities_differ: c.outcome.fidelities_differ(),
+                    other: c.outcome.other.map(|a| ExplainOtherJson {
+                        fidelity: f.other().as_str(),
+                        ret: a.ret.into(),
+                        error: a.error.map(ErrorJson::from),
+                        rule: RuleJson::new(a.rule, f.other()),
+                    }),
+                })
+                .collect(),
+            effective: EffectiveJson {
+                enabled: x.status.enabled,
+                idle_ms: sourced(e.idle_ms.value, e.idle_ms.rule),
+                interval_ms: sourced(e.interval_ms.value, e.interval_ms.rule),
+                probe_count: sourced(u64::from(e.count.value), e.count.rule),
+            },
+            peer: x.peer,
+            schedule: ScheduleJson {
+                probes_ms: x.probes.clone(),
+                drop_at_ms: x.drop_at,
+                drop_rule: x.drop_rule.map(|r| RuleJson::new(r, f)),
+            },
+            detection_ms: x.drop_at,
+            detection: x.drop_at.map(|ms| Duration(ms).to_string()),
+        }
+    }
 }
 
 // ---- SVG --------------------------------------------------------------------------------------

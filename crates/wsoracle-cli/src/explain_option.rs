@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 use wsoracle_model::codes::{Level, OptName, OPTION_NAMES, WINSOCK_2_2};
 use wsoracle_model::outcome::Outcome;
@@ -15,6 +16,7 @@ use wsoracle_model::{
     AddressFamily, Config, Fidelity, InBuf, IntPtr, OutBuf, Protocol, Ret, SocketHandle,
     SocketType, Stack, PRESETS,
 };
+use wsoracle_scenario::json::{ErrorJson, RetJson, RuleJson};
 
 /// The option a name (and an optional level) stands for.
 pub fn resolve(name: &str, level: Option<&str>) -> Result<(Level, OptName), String> {
@@ -86,8 +88,65 @@ fn hex(b: &[u8]) -> String {
         .join(" ")
 }
 
-/// One call's answer, as text, with its rule.
-fn answer(o: &Outcome, written: Option<(&[u8], i32)>) -> (String, String) {
+/// One call's answer on one preset: as the text prints it, and as data in the JSON shape every
+/// command shares (docs/json.md).
+#[derive(Clone, Debug, Serialize)]
+struct Answer {
+    /// The answer as the text output prints it.
+    answer: String,
+    ret: RetJson,
+    /// The last error the call set, or null.
+    error: Option<ErrorJson>,
+    /// getsockopt: the buffer (hex) and `*optlen` after the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    optval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    optlen: Option<i32>,
+    rule: Option<RuleJson>,
+    fidelities_differ: bool,
+}
+
+/// Presets answer alike when the text and the rule are the same (as the text output groups them).
+impl PartialEq for Answer {
+    fn eq(&self, other: &Self) -> bool {
+        self.answer == other.answer && self.rule_id() == other.rule_id()
+    }
+}
+
+impl Answer {
+    fn no_socket() -> Self {
+        Answer {
+            answer: "no socket".into(),
+            ret: RetJson::Word("no socket"),
+            error: None,
+            optval: None,
+            optlen: None,
+            rule: None,
+            fidelities_differ: false,
+        }
+    }
+
+    fn rule_id(&self) -> &str {
+        self.rule.as_ref().map_or("", |r| r.id)
+    }
+}
+
+/// One call's answer, as text and data, with its rule.
+fn answer(o: &Outcome, written: Option<(&[u8], i32)>) -> Answer {
+    let text = answer_text(o, written);
+    Answer {
+        answer: text,
+        ret: o.ret.into(),
+        error: o.error.map(ErrorJson::from),
+        optval: written.map(|(buf, _)| buf.iter().map(|b| format!("{b:02x}")).collect()),
+        optlen: written.map(|(_, len)| len),
+        rule: Some(RuleJson::new(o.rule, o.fidelity)),
+        fidelities_differ: o.other.is_some(),
+    }
+}
+
+/// One call's answer as the text output prints it.
+fn answer_text(o: &Outcome, written: Option<(&[u8], i32)>) -> String {
     let mut a = o.ret.to_string();
     if let Some(e) = o.error {
         if !(o.ret == Ret::OK && e.is_ok()) {
@@ -112,7 +171,7 @@ fn answer(o: &Outcome, written: Option<(&[u8], i32)>) -> (String, String) {
         }
         let _ = write!(a, " (the {} fidelity: {alt})", o.fidelity.other());
     }
-    (a, o.rule.id.to_string())
+    a
 }
 
 /// The probes: (label, per preset answer, rule).
@@ -121,8 +180,8 @@ fn probes(
     optname: OptName,
     def: Option<&OptionDef>,
     fidelity: Fidelity,
-) -> Vec<(String, Vec<(String, String)>)> {
-    let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();
+) -> Vec<(String, Vec<Answer>)> {
+    let mut rows: Vec<(String, Vec<Answer>)> = Vec::new();
     let value: [u8; 8] = [1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
     for optlen in [-1, 0, 1, 2, 3, 4, 8] {
         let label = format!("setsockopt(optval 01 00 00 00 ff ff ff ff, optlen {optlen})");
@@ -135,7 +194,7 @@ fn probes(
                         &st.setsockopt(s, level, optname, InBuf::Bytes(&value), optlen),
                         None,
                     ),
-                    None => ("no socket".into(), String::new()),
+                    None => Answer::no_socket(),
                 }
             })
             .collect();
@@ -162,7 +221,7 @@ fn probes(
                         );
                         answer(&o, Some((&buf[..optlen as usize], len)))
                     }
-                    None => ("no socket".into(), String::new()),
+                    None => Answer::no_socket(),
                 }
             })
             .collect();
@@ -172,8 +231,8 @@ fn probes(
 }
 
 /// Presets that answer alike, as runs: `win2000 to win2003`.
-fn grouped(per: &[(String, String)]) -> Vec<(String, String, String)> {
-    let mut out: Vec<(String, String, String)> = Vec::new();
+fn grouped(per: &[Answer]) -> Vec<(String, &Answer)> {
+    let mut out: Vec<(String, &Answer)> = Vec::new();
     let mut i = 0;
     while i < per.len() {
         let mut j = i;
@@ -187,7 +246,7 @@ fn grouped(per: &[(String, String)]) -> Vec<(String, String, String)> {
         } else {
             format!("{} to {}", PRESETS[i].name, PRESETS[j].name)
         };
-        out.push((who, per[i].0.clone(), per[i].1.clone()));
+        out.push((who, &per[i]));
         i = j + 1;
     }
     out
@@ -231,7 +290,7 @@ fn to_text(
     optname: OptName,
     def: Option<&OptionDef>,
     fidelity: Fidelity,
-    rows: &[(String, Vec<(String, String)>)],
+    rows: &[(String, Vec<Answer>)],
 ) -> String {
     let mut out = String::new();
     let name = optname.name_at(level).unwrap_or("?");
@@ -292,8 +351,8 @@ fn to_text(
     );
     for (label, per) in rows {
         let _ = writeln!(out, "  {label}");
-        for (who, a, rule) in grouped(per) {
-            let _ = writeln!(out, "     {who}: = {a}  [{rule}]");
+        for (who, a) in grouped(per) {
+            let _ = writeln!(out, "     {who}: = {}  [{}]", a.answer, a.rule_id());
         }
     }
     out
@@ -304,14 +363,18 @@ fn to_json(
     optname: OptName,
     def: Option<&OptionDef>,
     fidelity: Fidelity,
-    rows: &[(String, Vec<(String, String)>)],
+    rows: &[(String, Vec<Answer>)],
 ) -> Value {
     let calls: Vec<Value> = rows
         .iter()
         .map(|(label, per)| {
             json!({
                 "call": label,
-                "answers": grouped(per).into_iter().map(|(who, a, rule)| json!({"profiles": who, "answer": a, "rule": rule})).collect::<Vec<_>>(),
+                "answers": grouped(per).into_iter().map(|(who, a)| {
+                    let mut v = json!(a);
+                    v["profiles"] = json!(who);
+                    v
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -45,7 +45,7 @@ enum Command {
     /// Run scenario files on their profiles and check their expectations.
     Run(run::RunArgs),
     /// List the Windows profiles (presets) and what differs between them.
-    Profiles,
+    Profiles(profiles::ProfilesArgs),
     /// Print the JSON Schema of the scenario format (for editors).
     Schema,
     /// Explain a keep-alive answer.
@@ -60,7 +60,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match &cli.command {
         Command::Run(args) => run::run(args),
-        Command::Profiles => profiles::run(),
+        Command::Profiles(args) => profiles::run(args),
         Command::Schema => schema(),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),

@@ -3,9 +3,61 @@
 //! a fixed set of probe calls on every preset and comparing the answers, so they follow the
 //! model rather than a table that could drift from it.
 
+use serde::Serialize;
 use wsoracle_model::version::threshold;
 use wsoracle_model::{WindowsVersion, PRESETS};
+use wsoracle_scenario::json::JSON_FORMAT_VERSION;
 use wsoracle_scenario::{render_answer, run_profile, ProfileRun, Scenario};
+
+/// Arguments of `wsoracle profiles`.
+#[derive(clap::Args, Debug)]
+pub struct ProfilesArgs {
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+/// `wsoracle profiles --format json` (documented in docs/json.md).
+#[derive(Serialize)]
+struct ProfilesJson {
+    format_version: u32,
+    presets: Vec<PresetJson>,
+    thresholds: Vec<ThresholdJson>,
+    /// What differs between each preset and the next, in the probe calls.
+    differences: Vec<StepPairJson>,
+}
+
+#[derive(Serialize)]
+struct PresetJson {
+    name: &'static str,
+    version: String,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+struct ThresholdJson {
+    name: &'static str,
+    version: String,
+    switches_on: &'static str,
+}
+
+#[derive(Serialize)]
+struct StepPairJson {
+    from: String,
+    to: String,
+    /// The thresholds crossed between the two.
+    crosses: Vec<&'static str>,
+    calls: Vec<CallDifferenceJson>,
+}
+
+/// One probe call answered differently: each side as the text trace prints it (null when the
+/// call did not run).
+#[derive(Serialize)]
+struct CallDifferenceJson {
+    call: String,
+    from: Option<String>,
+    to: Option<String>,
+}
 
 /// The thresholds of `wsoracle_model::version::threshold`, with what each switches on.
 const THRESHOLDS: &[(&str, WindowsVersion, &str)] = &[
@@ -40,23 +92,7 @@ steps:
   - keepalive_status: {s: s}
 "#;
 
-pub fn run() -> i32 {
-    outln!("Presets (`--profile NAME`, or any MAJOR.MINOR.BUILD[.UBR]):");
-    for p in PRESETS {
-        outln!(
-            "  {:<12} {:<12} {}",
-            p.name,
-            p.version.to_string(),
-            p.description
-        );
-    }
-    outln!();
-    outln!("Version thresholds the rules are keyed on (wsoracle_model::version::threshold):");
-    for (name, v, what) in THRESHOLDS {
-        outln!("  {:<12} {name}: {what}", v.to_string());
-    }
-    outln!();
-
+pub fn run(args: &ProfilesArgs) -> i32 {
     let probe = match Scenario::from_yaml_str("<profile probe>", PROBE) {
         Ok(s) => s,
         Err(e) => {
@@ -68,11 +104,10 @@ pub fn run() -> i32 {
         .iter()
         .map(|p| run_profile(&probe, p.version))
         .collect();
-    outln!("What differs between neighbouring presets (probe calls run on each):");
+    let mut pairs = Vec::new();
     for pair in runs.windows(2) {
         let [old, new] = pair else { continue };
-        let (a, b) = (old.version.label(), new.version.label());
-        let mut differences = Vec::new();
+        let mut calls = Vec::new();
         for step in &probe.steps {
             let answer = |r: &ProfileRun| {
                 r.steps
@@ -81,30 +116,87 @@ pub fn run() -> i32 {
             };
             let (before, after) = (answer(old), answer(new));
             if before != after {
-                differences.push((step.call.to_c(), before, after));
+                calls.push(CallDifferenceJson {
+                    call: step.call.to_c(),
+                    from: before,
+                    to: after,
+                });
             }
         }
-        let crossed: Vec<&str> = THRESHOLDS
+        pairs.push(StepPairJson {
+            from: old.version.label(),
+            to: new.version.label(),
+            crosses: THRESHOLDS
+                .iter()
+                .filter(|(_, v, _)| old.version < *v && *v <= new.version)
+                .map(|(name, _, _)| *name)
+                .collect(),
+            calls,
+        });
+    }
+    let doc = ProfilesJson {
+        format_version: JSON_FORMAT_VERSION,
+        presets: PRESETS
             .iter()
-            .filter(|(_, v, _)| old.version < *v && *v <= new.version)
-            .map(|(name, _, _)| *name)
-            .collect();
-        let crossing = if crossed.is_empty() {
+            .map(|p| PresetJson {
+                name: p.name,
+                version: p.version.to_string(),
+                description: p.description,
+            })
+            .collect(),
+        thresholds: THRESHOLDS
+            .iter()
+            .map(|(name, v, what)| ThresholdJson {
+                name,
+                version: v.to_string(),
+                switches_on: what,
+            })
+            .collect(),
+        differences: pairs,
+    };
+    if args.format == "json" {
+        match serde_json::to_string_pretty(&doc) {
+            Ok(text) => outln!("{text}"),
+            Err(e) => {
+                eprintln!("wsoracle profiles: cannot print JSON: {e}");
+                return 2;
+            }
+        }
+        return 0;
+    }
+    print_text(&doc);
+    0
+}
+
+fn print_text(doc: &ProfilesJson) {
+    outln!("Presets (`--profile NAME`, or any MAJOR.MINOR.BUILD[.UBR]):");
+    for p in &doc.presets {
+        outln!("  {:<12} {:<12} {}", p.name, p.version, p.description);
+    }
+    outln!();
+    outln!("Version thresholds the rules are keyed on (wsoracle_model::version::threshold):");
+    for t in &doc.thresholds {
+        outln!("  {:<12} {}: {}", t.version, t.name, t.switches_on);
+    }
+    outln!();
+    outln!("What differs between neighbouring presets (probe calls run on each):");
+    for pair in &doc.differences {
+        let (a, b) = (&pair.from, &pair.to);
+        let crossing = if pair.crosses.is_empty() {
             String::new()
         } else {
-            format!(" (crosses {})", crossed.join(", "))
+            format!(" (crosses {})", pair.crosses.join(", "))
         };
-        if differences.is_empty() {
+        if pair.calls.is_empty() {
             outln!("  {a} -> {b}{crossing}: no difference in the probe calls");
             continue;
         }
         outln!("  {a} -> {b}{crossing}:");
-        for (call, before, after) in differences {
-            let show = |x: Option<String>| x.unwrap_or_else(|| "(not run)".into());
-            outln!("    {call}");
-            outln!("      {a:<11} {}", show(before));
-            outln!("      {b:<11} {}", show(after));
+        for c in &pair.calls {
+            let show = |x: &Option<String>| x.clone().unwrap_or_else(|| "(not run)".into());
+            outln!("    {}", c.call);
+            outln!("      {a:<11} {}", show(&c.from));
+            outln!("      {b:<11} {}", show(&c.to));
         }
     }
-    0
 }

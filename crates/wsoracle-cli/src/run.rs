@@ -1,13 +1,21 @@
 //! `wsoracle run`: the contract's command. Exit 0 when every expectation holds, 1 when one
 //! fails, 2 when a scenario cannot be loaded or is used wrongly (2 wins over 1).
+//!
+//! Output is streamed: each step's answer is checked, and in JSON written, as the runner
+//! produces it, so a scenario of a million steps runs in memory that does not grow with its
+//! steps (`--trace`, which puts every profile side by side, keeps one scenario's runs). The
+//! JSON document keeps one shape (`docs/json.md`); the keys known only at the end of a scenario
+//! (`status`, `failures`, `errors`) and of the run (`summary`, `exit_status`) come last.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use wsoracle_model::{Fidelity, WindowsVersion};
+use wsoracle_scenario::json::{ProfileHeadJson, StepJson, JSON_FORMAT_VERSION};
 use wsoracle_scenario::{
-    is_known_cover, parse_profile, profile_label, profile_run_json, run as run_scenario,
-    side_by_side, Failure, RunOptions, Scenario, ScenarioError, ScenarioReport,
+    check_step, is_known_cover, parse_profile, profile_label, run_profile_each, side_by_side,
+    Failure, ProfileRun, RunOptions, Scenario, ScenarioError,
 };
 
 #[derive(clap::Args, Debug)]
@@ -53,25 +61,27 @@ enum Format {
     Json,
 }
 
-/// What happened to one file.
-enum Outcome {
-    Ran(Box<Scenario>, ScenarioReport),
-    Skipped(Box<Scenario>, Fidelity),
-    LoadError(ScenarioError),
-}
-
-/// The default corpus: `scenarios/` here, or the workspace's own when run from elsewhere
-/// inside it (e.g. `cargo run` from a crate folder).
-fn default_paths() -> Vec<PathBuf> {
+/// The default corpus: `scenarios/` in the current folder; inside the source tree this binary
+/// was built from (e.g. `cargo run` from a crate folder), that tree's `scenarios/`. Anywhere
+/// else there is no default: the error says what to give instead.
+fn default_paths() -> Result<Vec<PathBuf>, String> {
     let here = PathBuf::from("scenarios");
-    if here.exists() {
-        return vec![here];
+    if here.is_dir() {
+        return Ok(vec![here]);
     }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    if let Ok(found) = workspace.canonicalize() {
-        return vec![found];
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+    if let (Ok(root), Ok(cwd)) = (tree.canonicalize(), cwd) {
+        if cwd.starts_with(&root) && root.join("scenarios").is_dir() {
+            return Ok(vec![root.join("scenarios")]);
+        }
     }
-    vec![here]
+    Err(
+        "no scenarios/ folder here, and no path given. Give scenario files or folders: \
+         `wsoracle run my-question.yaml` (docs/first-scenario.md writes one), or \
+         `wsoracle run path/to/wsoracle/scenarios` for the bundled corpus of a wsoracle checkout."
+            .to_string(),
+    )
 }
 
 /// The repro command for a failure: the exact command that reruns that file on that profile.
@@ -117,7 +127,13 @@ pub fn run(args: &RunArgs) -> i32 {
         }
     };
     let paths = if args.paths.is_empty() {
-        default_paths()
+        match default_paths() {
+            Ok(p) => p,
+            Err(msg) => {
+                eprintln!("wsoracle run: {msg}");
+                return 2;
+            }
+        }
     } else {
         args.paths.clone()
     };
@@ -148,213 +164,395 @@ pub fn run(args: &RunArgs) -> i32 {
         return 2;
     }
 
-    let outcomes: Vec<(PathBuf, Outcome)> = files
-        .into_iter()
-        .map(|file| {
-            let outcome = match Scenario::from_path_with(&file, &limits) {
-                Err(e) => Outcome::LoadError(e),
-                Ok(s) => match args.fidelity.map(FidelityArg::fidelity) {
-                    Some(only) if only != s.fidelity => Outcome::Skipped(Box::new(s), only),
-                    _ => {
-                        let report = run_scenario(&s, &options);
-                        Outcome::Ran(Box::new(s), report)
-                    }
-                },
-            };
-            (file, outcome)
-        })
-        .collect();
-
-    let mut status = exit_status(&outcomes);
-    let steps_run: usize = outcomes
-        .iter()
-        .filter_map(|(_, o)| match o {
-            Outcome::Ran(_, r) => Some(r.runs.iter().map(|p| p.steps.len()).sum::<usize>()),
-            _ => None,
-        })
-        .sum();
+    let mut out = Sink::new(args.format);
+    let mut summary = Summary::default();
+    let mut steps_run = 0;
+    let mut status = 0;
+    out.json(&format!(
+        "{{\"format_version\":{JSON_FORMAT_VERSION},\"scenarios\":["
+    ));
+    for (i, file) in files.iter().enumerate() {
+        if i > 0 {
+            out.json(",");
+        }
+        let (file_status, ran) = run_file(file, args, &options, &limits, &mut out, &mut summary);
+        status = status.max(file_status);
+        steps_run += ran;
+    }
+    // A run that ran no step checked nothing: it cannot pass.
     let nothing_ran = steps_run == 0 && status == 0;
     if nothing_ran {
         status = 2;
     }
     match args.format {
-        Format::Text => print_text(&outcomes, args.trace),
-        Format::Json => print_json(&outcomes, args.trace, status),
+        Format::Json => {
+            out.json("\n],\"summary\":");
+            out.json_value(&summary);
+            out.json(&format!(",\"exit_status\":{status}}}\n"));
+        }
+        Format::Text => {
+            out.text("\n");
+            out.text(&format!(
+                "{} scenarios: {} passed, {} failed, {} errors, {} skipped\n",
+                files.len(),
+                summary.passed,
+                summary.failed,
+                summary.errors,
+                summary.skipped
+            ));
+        }
     }
+    out.flush();
     if nothing_ran {
         crate::guard::nothing_ran("run");
     }
     status
 }
 
-fn exit_status(outcomes: &[(PathBuf, Outcome)]) -> i32 {
-    let mut status = 0;
-    for (_, o) in outcomes {
-        match o {
-            Outcome::LoadError(_) => return 2,
-            Outcome::Ran(_, r) if r.misuses().next().is_some() => return 2,
-            Outcome::Ran(_, r) if !r.failures.is_empty() => status = 1,
-            _ => {}
+/// Where the output goes: stdout, buffered. A closed stdout ends the writing quietly; the run
+/// goes on so that its exit status stays right.
+struct Sink {
+    w: std::io::BufWriter<std::io::Stdout>,
+    open: bool,
+    format: Format,
+}
+
+impl Sink {
+    fn new(format: Format) -> Self {
+        Sink {
+            w: std::io::BufWriter::new(std::io::stdout()),
+            open: true,
+            format,
         }
     }
-    status
-}
 
-fn print_text(outcomes: &[(PathBuf, Outcome)], trace: bool) {
-    let (mut passed, mut failed, mut errors, mut skipped) = (0, 0, 0, 0);
-    for (file, outcome) in outcomes {
-        let shown = file.display();
-        match outcome {
-            Outcome::LoadError(e) => {
-                errors += 1;
-                outln!("error {e}");
-            }
-            Outcome::Skipped(s, only) => {
-                skipped += 1;
-                outln!(
-                    "skip  {shown}  (written for fidelity {}; --fidelity {only})",
-                    s.fidelity
-                );
-            }
-            Outcome::Ran(s, report) => {
-                for id in unknown_covers(s) {
-                    eprintln!("warning: {shown}: covers `{id}`, which wsoracle does not know");
-                }
-                let misuses: Vec<&ScenarioError> = report.misuses().collect();
-                if !misuses.is_empty() {
-                    errors += 1;
-                    for m in misuses {
-                        outln!("error {m}");
-                    }
-                } else if report.failures.is_empty() {
-                    passed += 1;
-                    outln!("ok    {shown}  ({} profiles)", report.runs.len());
-                } else {
-                    failed += 1;
-                    outln!("FAIL  {shown}");
-                }
-                print_failures(file, &report.failures);
-                if trace {
-                    outln!();
-                    for line in side_by_side(s, &report.runs).lines() {
-                        outln!("      {line}");
-                    }
-                    outln!();
-                }
-            }
+    fn put(&mut self, s: &str) {
+        if self.open && self.w.write_all(s.as_bytes()).is_err() {
+            self.open = false;
         }
     }
-    outln!();
-    outln!(
-        "{} scenarios: {passed} passed, {failed} failed, {errors} errors, {skipped} skipped",
-        outcomes.len()
-    );
-}
 
-fn print_failures(file: &Path, failures: &[Failure]) {
-    for f in failures {
-        outln!(
-            "      {}:{}:{}: step {} {} on {}: {}: expected {}, got {}",
-            file.display(),
-            f.pos.line,
-            f.pos.column,
-            f.step + 1,
-            f.call,
-            profile_label(f.profile),
-            f.field,
-            f.expected,
-            f.actual
-        );
-        outln!("      repro: {}", repro(file, f.profile));
+    /// Text output only.
+    fn text(&mut self, s: &str) {
+        if self.format == Format::Text {
+            self.put(s);
+        }
+    }
+
+    /// JSON output only.
+    fn json(&mut self, s: &str) {
+        if self.format == Format::Json {
+            self.put(s);
+        }
+    }
+
+    fn json_value(&mut self, v: &impl Serialize) {
+        if self.format == Format::Json {
+            let text = serde_json::to_string(v).unwrap_or_else(|e| {
+                // Serialising these plain structs cannot fail; say so loudly if it ever does.
+                format!("{{\"error\":\"wsoracle cannot print JSON: {e}\"}}")
+            });
+            self.put(&text);
+        }
+    }
+
+    /// `v`'s JSON object without its closing brace, for keys that follow it.
+    fn json_open(&mut self, v: &impl Serialize) {
+        if self.format == Format::Json {
+            let mut text = serde_json::to_string(v).unwrap_or_default();
+            text.pop(); // the closing `}`
+            self.put(&text);
+        }
+    }
+
+    /// `v`'s JSON object without its opening brace, to close an object begun by `json_open`.
+    fn json_close(&mut self, v: &impl Serialize) {
+        if self.format == Format::Json {
+            let text = serde_json::to_string(v).unwrap_or_default();
+            self.put(text.strip_prefix('{').unwrap_or(&text));
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.open && self.w.flush().is_err() {
+            self.open = false;
+        }
     }
 }
 
-fn error_json(e: &ScenarioError) -> Value {
-    json!({
-        "file": e.file.display().to_string(),
-        "line": e.pos.line,
-        "column": e.pos.column,
-        "message": e.message,
-    })
+/// The run's totals (`summary` in JSON).
+#[derive(Default, Serialize)]
+struct Summary {
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    skipped: usize,
 }
 
-fn print_json(outcomes: &[(PathBuf, Outcome)], trace: bool, status: i32) {
-    let (mut passed, mut failed, mut errors, mut skipped) = (0, 0, 0, 0);
-    let mut scenarios = Vec::new();
-    for (file, outcome) in outcomes {
-        let path = file.display().to_string();
-        scenarios.push(match outcome {
-            Outcome::LoadError(e) => {
-                errors += 1;
-                json!({"file": path, "status": "error", "errors": [error_json(e)]})
-            }
-            Outcome::Skipped(s, only) => {
-                skipped += 1;
-                json!({
-                    "file": path, "name": s.name, "status": "skipped",
-                    "fidelity": s.fidelity.as_str(),
-                    "reason": format!("written for fidelity {}; --fidelity {only}", s.fidelity),
-                })
-            }
-            Outcome::Ran(s, report) => {
-                let misuses: Vec<Value> = report.misuses().map(error_json).collect();
-                let status = if !misuses.is_empty() {
-                    errors += 1;
-                    "error"
-                } else if report.failures.is_empty() {
-                    passed += 1;
-                    "passed"
-                } else {
-                    failed += 1;
-                    "failed"
-                };
-                let failures: Vec<Value> = report
-                    .failures
-                    .iter()
-                    .map(|f| {
-                        json!({
-                            "file": path,
-                            "step": f.step + 1,
-                            "line": f.pos.line,
-                            "column": f.pos.column,
-                            "call": f.call,
-                            "profile": profile_label(f.profile),
-                            "version": f.profile.to_string(),
-                            "field": f.field,
-                            "expected": f.expected,
-                            "actual": f.actual,
-                            "repro": repro(file, f.profile),
-                        })
-                    })
-                    .collect();
-                let mut entry = json!({
-                    "file": path,
-                    "name": s.name,
-                    "status": status,
-                    "fidelity": s.fidelity.as_str(),
-                    "profiles": report.runs.iter().map(|r| profile_label(r.version)).collect::<Vec<_>>(),
-                    "covers": s.covers,
-                    "unknown_covers": unknown_covers(s),
-                    "failures": failures,
-                    "errors": misuses,
-                    // Added in format_version 1: every profile's steps, as data.
-                    "runs": report.runs.iter().map(|r| profile_run_json(s, r)).collect::<Vec<_>>(),
-                });
-                if trace {
-                    entry["trace"] = Value::String(side_by_side(s, &report.runs));
+/// The keys of a scenario's entry known before it runs.
+#[derive(Serialize)]
+struct ScenarioHead<'a> {
+    file: String,
+    /// null when the file did not load.
+    name: Option<&'a str>,
+    fidelity: Option<&'static str>,
+    profiles: Vec<String>,
+    covers: &'a [String],
+    unknown_covers: Vec<&'a str>,
+}
+
+/// The keys of a scenario's entry known once it ran.
+#[derive(Serialize)]
+struct ScenarioTail {
+    /// `passed`, `failed`, `error` or `skipped`.
+    status: &'static str,
+    /// Why a scenario was skipped; null otherwise.
+    reason: Option<String>,
+    failures: Vec<FailureJson>,
+    /// Load errors and misuses.
+    errors: Vec<ErrorJson>,
+    /// With `--trace`: the side-by-side trace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FailureJson {
+    file: String,
+    step: usize,
+    line: usize,
+    column: usize,
+    call: String,
+    profile: String,
+    version: String,
+    field: String,
+    expected: String,
+    actual: String,
+    repro: String,
+}
+
+impl FailureJson {
+    fn new(file: &Path, f: &Failure) -> Self {
+        FailureJson {
+            file: file.display().to_string(),
+            step: f.step + 1,
+            line: f.pos.line,
+            column: f.pos.column,
+            call: f.call.clone(),
+            profile: profile_label(f.profile),
+            version: f.profile.to_string(),
+            field: f.field.clone(),
+            expected: f.expected.clone(),
+            actual: f.actual.clone(),
+            repro: repro(file, f.profile),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl ErrorJson {
+    fn new(e: &ScenarioError) -> Self {
+        ErrorJson {
+            file: e.file.display().to_string(),
+            line: e.pos.line,
+            column: e.pos.column,
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// Writes an entry that has no runs (a load error, a skipped scenario).
+fn entry_without_runs(out: &mut Sink, head: &ScenarioHead, tail: &ScenarioTail) {
+    out.json("\n");
+    out.json_open(head);
+    out.json(",\"runs\":[]");
+    out.json(",");
+    out.json_close(tail);
+}
+
+/// Loads, runs and reports one file; returns its exit status and how many steps ran.
+fn run_file(
+    file: &Path,
+    args: &RunArgs,
+    options: &RunOptions,
+    limits: &wsoracle_scenario::Limits,
+    out: &mut Sink,
+    summary: &mut Summary,
+) -> (i32, usize) {
+    let shown = file.display().to_string();
+    let scenario = match Scenario::from_path_with(file, limits) {
+        Ok(s) => s,
+        Err(e) => {
+            summary.errors += 1;
+            out.text(&format!("error {e}\n"));
+            let head = ScenarioHead {
+                file: shown,
+                name: None,
+                fidelity: None,
+                profiles: Vec::new(),
+                covers: &[],
+                unknown_covers: Vec::new(),
+            };
+            let tail = ScenarioTail {
+                status: "error",
+                reason: None,
+                failures: Vec::new(),
+                errors: vec![ErrorJson::new(&e)],
+                trace: None,
+            };
+            entry_without_runs(out, &head, &tail);
+            return (2, 0);
+        }
+    };
+    let versions = options.profiles_for(&scenario);
+    let head = ScenarioHead {
+        file: shown.clone(),
+        name: Some(&scenario.name),
+        fidelity: Some(scenario.fidelity.as_str()),
+        profiles: versions.iter().map(|v| profile_label(*v)).collect(),
+        covers: &scenario.covers,
+        unknown_covers: unknown_covers(&scenario),
+    };
+    if let Some(only) = args.fidelity.map(FidelityArg::fidelity) {
+        if only != scenario.fidelity {
+            summary.skipped += 1;
+            let reason = format!(
+                "written for fidelity {}; --fidelity {only}",
+                scenario.fidelity
+            );
+            out.text(&format!("skip  {shown}  ({reason})\n"));
+            let tail = ScenarioTail {
+                status: "skipped",
+                reason: Some(reason),
+                failures: Vec::new(),
+                errors: Vec::new(),
+                trace: None,
+            };
+            entry_without_runs(out, &head, &tail);
+            return (0, 0);
+        }
+    }
+    if args.format == Format::Text {
+        for id in &head.unknown_covers {
+            eprintln!("warning: {shown}: covers `{id}`, which wsoracle does not know");
+        }
+    }
+
+    out.json("\n");
+    out.json_open(&head);
+    out.json(",\"runs\":[");
+    let mut failures: Vec<Failure> = Vec::new();
+    let mut misuses: Vec<ScenarioError> = Vec::new();
+    let mut kept: Vec<ProfileRun> = Vec::new();
+    let (mut failure_count, mut header_printed) = (0, false);
+    let mut steps_run = 0;
+    for (i, version) in versions.iter().enumerate() {
+        out.json(if i > 0 { ",\n" } else { "\n" });
+        out.json_open(&ProfileHeadJson::new(*version, scenario.fidelity));
+        out.json(",\"steps\":[");
+        let mut records = Vec::new();
+        let mut first = true;
+        let end = run_profile_each(&scenario, *version, |step, record| {
+            let before = failures.len();
+            check_step(step, &record, *version, &mut failures);
+            failure_count += failures.len() - before;
+            if args.format == Format::Text {
+                // In text the failures are printed as they are found, and not kept.
+                for f in failures.drain(..) {
+                    if !header_printed {
+                        out.text(&format!("FAIL  {shown}\n"));
+                        header_printed = true;
+                    }
+                    out.text(&failure_text(file, &f));
                 }
-                entry
+            } else {
+                out.json(if first { "\n" } else { ",\n" });
+                out.json_value(&StepJson::new(step, &record, scenario.fidelity));
+            }
+            first = false;
+            if args.trace {
+                records.push(record);
             }
         });
+        out.json("],\"misuse\":");
+        match &end.misuse {
+            Some(m) => out.json_value(&wsoracle_scenario::json::MisuseJson {
+                line: m.pos.line,
+                column: m.pos.column,
+                message: m.message.clone(),
+            }),
+            None => out.json("null"),
+        }
+        out.json("}");
+        if args.trace {
+            kept.push(ProfileRun {
+                version: end.version,
+                fidelity: end.fidelity,
+                steps: records,
+                misuse: end.misuse.clone(),
+            });
+        }
+        steps_run += end.steps_run;
+        misuses.extend(end.misuse);
     }
-    let doc = json!({
-        "format_version": 1,
-        "exit_status": status,
-        "summary": {"passed": passed, "failed": failed, "errors": errors, "skipped": skipped},
-        "scenarios": scenarios,
+    out.json("],");
+
+    let failed = failure_count > 0;
+    let (status, code) = if !misuses.is_empty() {
+        summary.errors += 1;
+        ("error", 2)
+    } else if failed {
+        summary.failed += 1;
+        ("failed", 1)
+    } else {
+        summary.passed += 1;
+        ("passed", 0)
+    };
+    for m in &misuses {
+        out.text(&format!("error {m}\n"));
+    }
+    if !failed && misuses.is_empty() {
+        out.text(&format!("ok    {shown}  ({} profiles)\n", versions.len()));
+    }
+    let trace = args.trace.then(|| side_by_side(&scenario, &kept));
+    if let Some(t) = &trace {
+        out.text("\n");
+        for line in t.lines() {
+            out.text(&format!("      {line}\n"));
+        }
+        out.text("\n");
+    }
+    out.json_close(&ScenarioTail {
+        status,
+        reason: None,
+        failures: failures.iter().map(|f| FailureJson::new(file, f)).collect(),
+        errors: misuses.iter().map(ErrorJson::new).collect(),
+        trace,
     });
-    match serde_json::to_string_pretty(&doc) {
-        Ok(text) => outln!("{text}"),
-        Err(e) => eprintln!("wsoracle run: cannot print JSON: {e}"),
-    }
+    out.flush();
+    (code, steps_run)
+}
+
+/// A failure as the text output prints it: where, what, and the command that reproduces it.
+fn failure_text(file: &Path, f: &Failure) -> String {
+    format!(
+        "      {}:{}:{}: step {} {} on {}: {}: expected {}, got {}\n      repro: {}\n",
+        file.display(),
+        f.pos.line,
+        f.pos.column,
+        f.step + 1,
+        f.call,
+        profile_label(f.profile),
+        f.field,
+        f.expected,
+        f.actual,
+        repro(file, f.profile)
+    )
 }

@@ -4,13 +4,15 @@
 
 use crate::provenance::Rule;
 
-/// Every rule, each once, in a fixed order (rules.rs, then sockopt/rules.rs, then the table).
+/// Every rule, each once, in a fixed order (rules.rs, sockopt/rules.rs, the address rules of addr.rs and net.rs, then the table).
 pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
     let mut seen: Vec<&'static str> = Vec::new();
     crate::rules::ALL
         .iter()
         .copied()
         .chain(crate::sockopt::rules::ALL.iter().copied())
+        .chain(crate::addr::ALL.iter().copied())
+        .chain(crate::net::ALL.iter().copied())
         .chain(
             crate::sockopt::table::OPTIONS
                 .iter()

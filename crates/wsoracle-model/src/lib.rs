@@ -27,11 +27,13 @@
 #![forbid(unsafe_code)]
 
 pub mod abi;
+pub mod addr;
 pub mod catalog;
 pub mod codes;
 pub mod facts;
 pub mod ioctl;
 pub mod keepalive;
+mod net;
 pub mod outcome;
 pub mod provenance;
 pub mod registry;
@@ -48,6 +50,7 @@ mod timers;
 pub mod version;
 
 pub use abi::{InBuf, IntPtr, OutBuf};
+pub use addr::{Host, Ip, SockAddr};
 pub use codes::{
     AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType, WsaError, SOCKET_ERROR,
 };

@@ -41,6 +41,17 @@ pub enum Reason {
     ConnectionAborted,
     /// An overlapped operation was started and completes later (`WSA_IO_PENDING`).
     IoPending,
+    /// Another socket holds the address and port (WSAEADDRINUSE).
+    AddressInUse,
+    /// The call is forbidden: the port is protected, a broadcast without SO_BROADCAST, an
+    /// option that needs administrator rights (WSAEACCES).
+    AccessDenied,
+    /// The host does not own the address, or it cannot be a destination (WSAEADDRNOTAVAIL).
+    AddressNotAvailable,
+    /// No ephemeral port is free (WSAENOBUFS).
+    PortsExhausted,
+    /// A datagram larger than the buffer (WSAEMSGSIZE).
+    MessageTooLong,
 }
 
 impl Reason {
@@ -68,6 +79,11 @@ impl Reason {
             Reason::ConnectionReset => WsaError::WSAECONNRESET,
             Reason::ConnectionAborted => WsaError::WSAECONNABORTED,
             Reason::IoPending => WsaError::WSA_IO_PENDING,
+            Reason::AddressInUse => WsaError::WSAEADDRINUSE,
+            Reason::AccessDenied => WsaError::WSAEACCES,
+            Reason::AddressNotAvailable => WsaError::WSAEADDRNOTAVAIL,
+            Reason::PortsExhausted => WsaError::WSAENOBUFS,
+            Reason::MessageTooLong => WsaError::WSAEMSGSIZE,
         }
     }
 }

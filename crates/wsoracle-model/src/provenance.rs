@@ -83,7 +83,7 @@ impl fmt::Display for Basis {
 pub enum Source {
     /// A clause of the seed page: `so_keepalive#42a54-172`.
     Clause(&'static str),
-    /// A fact of `shared/evidence/windows-observed.md`: `wine:K08`.
+    /// A fact of `docs/evidence-keepalive.md`: `wine:K08`.
     Evidence(&'static str),
     /// A fact of `docs/evidence-primary.md`, read from the primary sources: `primary:P03`.
     Primary(&'static str),

@@ -16,14 +16,17 @@ pub enum RegistryValue {
     TcpMaxDataRetransmissions,
     /// Up to Server 2003, the other one (so_keepalive#42a54-165, 166).
     PPTPTcpMaxDataRetransmissions,
+    /// Before Vista, the highest ephemeral port (5000 to 65534; default 5000: doc:R-MUP).
+    MaxUserPort,
 }
 
 impl RegistryValue {
-    pub const ALL: [RegistryValue; 4] = [
+    pub const ALL: [RegistryValue; 5] = [
         RegistryValue::KeepAliveTime,
         RegistryValue::KeepAliveInterval,
         RegistryValue::TcpMaxDataRetransmissions,
         RegistryValue::PPTPTcpMaxDataRetransmissions,
+        RegistryValue::MaxUserPort,
     ];
 
     pub fn name(self) -> &'static str {
@@ -32,6 +35,7 @@ impl RegistryValue {
             RegistryValue::KeepAliveInterval => "KeepAliveInterval",
             RegistryValue::TcpMaxDataRetransmissions => "TcpMaxDataRetransmissions",
             RegistryValue::PPTPTcpMaxDataRetransmissions => "PPTPTcpMaxDataRetransmissions",
+            RegistryValue::MaxUserPort => "MaxUserPort",
         }
     }
 
@@ -53,6 +57,7 @@ pub struct Registry {
     pub keep_alive_interval: Option<u32>,
     pub tcp_max_data_retransmissions: Option<u32>,
     pub pptp_tcp_max_data_retransmissions: Option<u32>,
+    pub max_user_port: Option<u32>,
 }
 
 impl Registry {
@@ -73,6 +78,7 @@ impl Registry {
             RegistryValue::KeepAliveInterval => self.keep_alive_interval,
             RegistryValue::TcpMaxDataRetransmissions => self.tcp_max_data_retransmissions,
             RegistryValue::PPTPTcpMaxDataRetransmissions => self.pptp_tcp_max_data_retransmissions,
+            RegistryValue::MaxUserPort => self.max_user_port,
         }
     }
 
@@ -84,6 +90,7 @@ impl Registry {
             RegistryValue::PPTPTcpMaxDataRetransmissions => {
                 &mut self.pptp_tcp_max_data_retransmissions
             }
+            RegistryValue::MaxUserPort => &mut self.max_user_port,
         };
         *slot = data;
     }

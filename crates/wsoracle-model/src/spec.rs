@@ -1,4 +1,4 @@
-//! The seed specification's clauses (`shared/spec/so_keepalive.md`) and the evidence ids the
+//! The seed specification's clauses (`docs/seed-clauses.md`) and the evidence ids the
 //! oracle knows, so that docs and tests can check every normative clause is implemented and
 //! covered. Paraphrases are the oracle's own words.
 
@@ -126,7 +126,7 @@ pub fn clause(id: &str) -> Option<&'static Clause> {
     CLAUSES.iter().find(|c| c.id == id)
 }
 
-/// The fact ids of `shared/evidence/windows-observed.md` (cite as `wine:ID`). Suffixed variants
+/// The fact ids of `docs/evidence-keepalive.md` (cite as `wine:ID`). Suffixed variants
 /// such as `K08.2003` are accepted by [`is_known_citation`].
 pub static EVIDENCE_IDS: &[&str] = &[
     "K01", "K02", "K03", "K06", "K07", "K08", "K09", "K11", "K14", "G01", "G02", "G03", "G04",
@@ -142,6 +142,10 @@ pub const PRIMARY_FACTS: u32 = 43;
 /// Facts of `docs/evidence-primary.md` read for the option table (SO_DEBUG, SO_LINGER on UDP,
 /// SO_TYPE's set), numbered from P60 so that the run from P31 stays free for more.
 pub static PRIMARY_OPTION_FACTS: &[&str] = &["P60", "P61", "P62"];
+
+/// Facts of `docs/evidence-primary.md` read for the address rules (bind, connect, getsockname,
+/// sendto), numbered from P70.
+pub static PRIMARY_ADDRESS_FACTS: &[&str] = &["P70", "P71", "P72", "P73", "P74", "P75"];
 
 /// True when `citation` names a clause, an evidence fact or a primary fact the oracle knows:
 /// `so_keepalive#42a54-172`, `wine:K08`, `wine:K08.2003`, `primary:P17`, `options:O203`
@@ -162,7 +166,8 @@ pub fn is_known_citation(citation: &str) -> bool {
             && (n
                 .parse::<u32>()
                 .is_ok_and(|n| (1..=PRIMARY_FACTS).contains(&n))
-                || PRIMARY_OPTION_FACTS.iter().any(|p| p[1..] == *n));
+                || PRIMARY_OPTION_FACTS.iter().any(|p| p[1..] == *n)
+                || PRIMARY_ADDRESS_FACTS.iter().any(|p| p[1..] == *n));
     }
     false
 }

@@ -1,8 +1,8 @@
 //! The process-level Winsock stack: start-up counting, the socket table, the environment
 //! conditions, and every call the model answers.
 //!
-//! Heads up: before changing a rule here, read `shared/spec/so_keepalive.md` (the seed page,
-//! clause by clause), `shared/evidence/windows-observed.md` and `docs/evidence-primary.md` (what
+//! Heads up: before changing a rule here, read `docs/seed-clauses.md` (the seed page,
+//! clause by clause), `docs/evidence-keepalive.md` and `docs/evidence-primary.md` (what
 //! real Windows does), and `docs/assumptions.md` (what the model chose where they are silent).
 //!
 //! The API follows one contract:
@@ -14,7 +14,11 @@
 //! - socket state changes only in [`Stack::set_state`];
 //! - time passes only through `advance`.
 
+use std::collections::BTreeMap;
+
+use crate::addr::Host;
 use crate::codes::{AddressFamily, IoctlCode, Protocol, SocketType, WsaError};
+use crate::net::{Datagram, NetState, Queued};
 use crate::outcome::{Answer, Misuse, Outcome, Reason, Ret, Written};
 use crate::provenance::{Fidelity, Rule};
 use crate::registry::Registry;
@@ -40,6 +44,8 @@ pub struct Config {
     /// Off, `Outcome.other` is always `None` and a call costs one decision (assumption-free:
     /// the chosen fidelity's answer is the same either way).
     pub decide_other_fidelity: bool,
+    /// The addresses the simulated host owns beyond loopback and the wildcard.
+    pub host: Host,
 }
 
 impl Config {
@@ -50,6 +56,7 @@ impl Config {
             fidelity: Fidelity::Observed,
             elevated: false,
             decide_other_fidelity: true,
+            host: Host::default(),
         }
     }
 
@@ -59,6 +66,11 @@ impl Config {
             decide_other_fidelity,
             ..self
         }
+    }
+
+    /// The host with the addresses a scenario's `host: {addresses}` adds.
+    pub fn with_host(self, host: Host) -> Self {
+        Config { host, ..self }
     }
 
     pub fn with_elevated(self, elevated: bool) -> Self {
@@ -180,6 +192,22 @@ pub struct Stack {
     now: Instant,
     /// The thread's SO_OPENTYPE (the model's process has one thread).
     open_type: u32,
+    /// The addresses and connections of the sockets that have any (net.rs), by slot: out of
+    /// line, so that the slot stays small; ordered, so that walking it is deterministic.
+    net: BTreeMap<u32, NetState>,
+    /// The slots bound to each (stream?, port), so that a bind looks only at its own port.
+    pub(crate) by_port: BTreeMap<(bool, u16), Vec<u32>>,
+    /// Counts binds and listens, so that "the oldest" is well defined (net.rs).
+    pub(crate) seq: u64,
+    /// The last ephemeral port handed out (0: none yet).
+    pub(crate) last_ephemeral: u16,
+    /// Connections waiting in listeners' backlogs, oldest first.
+    pub(crate) queued: Vec<Queued>,
+    /// Datagrams waiting at the sockets they reached, oldest first.
+    pub(crate) datagrams: Vec<Datagram>,
+    /// Pending calls completed by a call (a send that a linked socket's pending recv receives),
+    /// for the caller to collect with [`Stack::take_completed`].
+    pub(crate) completed: Vec<crate::outcome::Completed>,
 }
 
 impl Stack {
@@ -199,6 +227,13 @@ impl Stack {
             blocking_call: false,
             now: Instant::ZERO,
             open_type: 0,
+            net: BTreeMap::new(),
+            by_port: BTreeMap::new(),
+            seq: 0,
+            last_ephemeral: 0,
+            queued: Vec::new(),
+            datagrams: Vec::new(),
+            completed: Vec::new(),
         }
     }
 
@@ -363,6 +398,24 @@ impl Stack {
         self.open_type = v;
     }
 
+    /// The addresses and connection of the socket in slot `i`.
+    pub(crate) fn net(&self, i: usize) -> Option<&NetState> {
+        self.slots.get(i)?.socket.as_ref()?;
+        Some(
+            u32::try_from(i)
+                .ok()
+                .and_then(|k| self.net.get(&k))
+                .unwrap_or(&NetState::EMPTY),
+        )
+    }
+
+    /// The addresses of the socket in slot `i`, for a change (an entry is made on demand).
+    pub(crate) fn net_mut(&mut self, i: usize) -> Option<&mut NetState> {
+        self.slots.get(i)?.socket.as_ref()?;
+        let k = u32::try_from(i).ok()?;
+        Some(self.net.entry(k).or_insert(NetState::EMPTY))
+    }
+
     pub(crate) fn socket_mut(&mut self, i: usize) -> Option<&mut Socket> {
         self.slots.get_mut(i).and_then(|s| s.socket.as_mut())
     }
@@ -378,9 +431,9 @@ impl Stack {
             return;
         };
         if state == SocketState::Closed {
-            if slot.socket.take().is_none() {
+            let Some(closed) = slot.socket.take() else {
                 return;
-            }
+            };
             slot.timer.clear();
             // assumption:A17: the generation keeps a closed handle from naming a new socket. A
             // slot whose generation would wrap is retired rather than reused, so no handle ever
@@ -390,6 +443,9 @@ impl Stack {
                 // i < slots.len() <= u32::MAX (`insert`).
                 self.free.push(i as u32);
             }
+            // assumption:A60: a closed socket frees its address and port at once.
+            let old = self.net.remove(&(i as u32)).unwrap_or(NetState::EMPTY);
+            self.forget(i, old, closed.is_stream());
             return;
         }
         let mut connected = false;
@@ -425,7 +481,8 @@ impl Stack {
         if let Some(i) = self.free.pop() {
             let slot = &mut self.slots[i as usize];
             slot.socket = Some(socket);
-            // A closed socket gave its option values back (`release_options`): `options` is 0.
+            // A closed socket gave its option values back (`release_options`) and its
+            // addresses (`set_state`): `options` is 0 and `net` has no entry for it.
             return SocketHandle::issued(i, slot.generation);
         }
         // A handle names its slot in 32 bits; a table of 2^32 sockets (over 300 GB) is out of
@@ -637,6 +694,16 @@ impl Stack {
         }
     }
 
+    /// Both fidelities' decisions, with a success that leaves the last error as it was
+    /// (assumption A12), for the calls whose answer may depend on fidelity (bind, connect).
+    pub(crate) fn conclude_keeping_error<A>(
+        &mut self,
+        chosen: &Decision<A>,
+        other: &Decision<A>,
+    ) -> Outcome {
+        self.conclude_with(chosen, other, false)
+    }
+
     /// For calls whose answer does not depend on fidelity: socket, closesocket, bind, listen,
     /// accept, ioctlsocket, connect, WSACleanup. A success leaves the last error as it was
     /// (assumption A12: wine:G12 shows set/getsockopt clearing it; nothing shows these calls
@@ -760,18 +827,10 @@ impl Stack {
         outcome
     }
 
-    /// `bind(s, addr, len)`. The address is not modelled.
+    /// `bind(s, addr, len)` to the wildcard address of the socket's family and an ephemeral
+    /// port (`bind_name` takes an address).
     pub fn bind(&mut self, s: SocketHandle) -> Outcome {
-        let d = match self.checks_and_lookup::<usize>(s) {
-            Err(d) => d,
-            Ok((i, sock)) if sock.state == SocketState::Created => Decision::ok(i, &rules::BIND),
-            Ok(_) => Decision::fail(Reason::InvalidArgument, &rules::BIND_AGAIN),
-        };
-        let outcome = self.conclude_same(&d);
-        if let Verdict::Ok(i) = d.verdict {
-            self.set_state(i, SocketState::Bound);
-        }
-        outcome
+        self.bind_name(s, None)
     }
 
     /// `listen(s, backlog)`.
@@ -792,6 +851,7 @@ impl Stack {
         let outcome = self.conclude_same(&d);
         if let Verdict::Ok(i) = d.verdict {
             self.set_state(i, SocketState::Listening);
+            self.note_listen(i);
         }
         outcome
     }
@@ -809,6 +869,7 @@ impl Stack {
             return Err(Misuse("`incoming` needs a listening socket"));
         }
         sock.backlog = sock.backlog.saturating_add(1);
+        self.queue_remote(i);
         Ok(&rules::INCOMING)
     }
 
@@ -846,6 +907,7 @@ impl Stack {
                 if let Some(j) = self.find(h) {
                     self.inherit_options(i, j);
                     self.set_state(j, SocketState::Connected);
+                    self.on_accept(i, j);
                 }
                 outcome.ret = Ret::Socket(h);
             }
@@ -950,6 +1012,8 @@ impl Stack {
             Peer::Refuses | Peer::Resets => (SocketState::Bound, WsaError::WSAECONNREFUSED),
             Peer::Silent => (SocketState::Bound, WsaError::WSAETIMEDOUT),
         };
+        // A connect by name goes where a listener is now (net.rs).
+        let (state, so_error) = self.complete_by_name(i).unwrap_or((state, so_error));
         if let Some(sock) = self.socket_mut(i) {
             sock.so_error = so_error;
         }

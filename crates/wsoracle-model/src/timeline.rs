@@ -505,6 +505,9 @@ impl Stack {
 
     /// `send(s, buf, len, 0)`. Sending does not restart the idle period (convention:timeline).
     pub fn send(&mut self, s: SocketHandle, len: u32) -> Outcome {
+        if let Some(outcome) = self.send_datagram(s, len) {
+            return outcome;
+        }
         let d: Decision<usize> = match self.connected_stream(s) {
             Err(d) => d,
             Ok((i, sock)) if sock.peer == Peer::Resets => Decision::ok(i, &rules::TL_SEND_RESET),
@@ -522,6 +525,9 @@ impl Stack {
                     sock.dropped_at = now;
                 }
                 self.set_state(i, SocketState::Dropped);
+            } else {
+                // A connection made inside the host: the data arrives at the other end.
+                self.deliver_stream(i, len);
             }
         }
         outcome
@@ -539,6 +545,9 @@ impl Stack {
             Err(d) => d,
             Ok((_, sock)) if sock.recv_pending => {
                 Decision::not_modelled(&rules::TL_RECV_SECOND_PENDING) // A34
+            }
+            Ok((i, sock)) if sock.rx == 0 && len > 0 && self.peer_closed(i) => {
+                Decision::ok(Act::Read(i, 0), &crate::net::PEER_CLOSED)
             }
             Ok((i, sock)) if sock.rx > 0 || len == 0 => {
                 let n = sock.rx.min(u16::try_from(len).unwrap_or(u16::MAX));

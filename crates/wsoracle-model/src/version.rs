@@ -198,6 +198,10 @@ pub mod threshold {
     /// doc:D-IP), and the last of the pre-Server 2003 address-reuse rules (doc:D-REUSE).
     pub const WINXP: WindowsVersion = WindowsVersion::new(5, 1, 0);
 
+    /// Windows Server 2003 (NT 5.2): "enhanced socket security", the second of the address-reuse
+    /// tables (doc:D-REUSE).
+    pub const SERVER_2003: WindowsVersion = WindowsVersion::new(5, 2, 0);
+
     /// Windows 7 / Server 2008 R2: SO_PORT_SCALABILITY (doc:D-SOL).
     pub const WIN7: WindowsVersion = WindowsVersion::new(6, 1, 0);
 

@@ -198,11 +198,17 @@ fn linger_is_stored_as_given_and_dontlinger_is_its_inverse() {
 }
 
 /// report:arvidn/libtorrent#1981: SO_REUSEADDR and SO_EXCLUSIVEADDRUSE exclude each other, the
-/// later set failing with WSAEINVAL; switching the first off lets the other on.
+/// later set failing with WSAEINVAL; switching the first off lets the other on. The process is
+/// elevated: up to XP a standard user may not set SO_EXCLUSIVEADDRUSE (doc:D-REUSE, A64).
 #[test]
 fn reuseaddr_and_exclusiveaddruse_exclude_each_other() {
     each_preset(|p| {
-        let mut st = started(p, Fidelity::Observed);
+        let mut st = Stack::new(
+            wsoracle_model::Config::new(p.version)
+                .with_fidelity(Fidelity::Observed)
+                .with_elevated(true),
+        );
+        st.wsa_startup(0x0202);
         let s = tcp(&mut st);
         let one = [1, 0, 0, 0];
         assert_eq!(

@@ -259,6 +259,7 @@ fn config() -> impl Strategy<Value = Config> {
             keep_alive_interval: r[1],
             tcp_max_data_retransmissions: r[2],
             pptp_tcp_max_data_retransmissions: r[3],
+            max_user_port: None,
         };
         Config::new(v).with_fidelity(f).with_registry(registry)
     })

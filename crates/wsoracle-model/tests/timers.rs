@@ -85,6 +85,7 @@ fn config() -> impl Strategy<Value = Config> {
                 keep_alive_interval: interval,
                 tcp_max_data_retransmissions: count,
                 pptp_tcp_max_data_retransmissions: None,
+                max_user_port: None,
             })
         })
 }

@@ -89,6 +89,16 @@ extern "system" {
     fn send(s: SOCKET, buf: *const u8, len: i32, flags: i32) -> i32;
     fn recv(s: SOCKET, buf: *mut u8, len: i32, flags: i32) -> i32;
     fn getsockname(s: SOCKET, name: *mut u8, namelen: *mut i32) -> i32;
+    fn getpeername(s: SOCKET, name: *mut u8, namelen: *mut i32) -> i32;
+    fn sendto(s: SOCKET, buf: *const u8, len: i32, flags: i32, to: *const u8, tolen: i32) -> i32;
+    fn recvfrom(
+        s: SOCKET,
+        buf: *mut u8,
+        len: i32,
+        flags: i32,
+        from: *mut u8,
+        fromlen: *mut i32,
+    ) -> i32;
     fn select(
         nfds: i32,
         readfds: *mut FD_SET,
@@ -182,6 +192,25 @@ impl Addr {
 
     fn af(&self) -> i32 {
         i32::from(u16::from_le_bytes([self.bytes[0], self.bytes[1]]))
+    }
+
+    /// The address as the scenario format writes it (`127.0.0.1:5000`, `[::1]:5000`).
+    fn render(&self) -> String {
+        if self.af() == AF_INET6 {
+            let mut ip = [0u8; 16];
+            ip.copy_from_slice(&self.bytes[8..24]);
+            format!("[{}]:{}", std::net::Ipv6Addr::from(ip), self.port())
+        } else {
+            let b = &self.bytes[4..8];
+            format!("{}.{}.{}.{}:{}", b[0], b[1], b[2], b[3], self.port())
+        }
+    }
+
+    /// An address argument (`name`, `to`) as the scenario format writes it.
+    fn parse(text: &str) -> Result<Addr, String> {
+        text.parse::<std::net::SocketAddr>()
+            .map(|a| Addr::from_std(&a))
+            .map_err(|_| format!("not a socket address: `{text}`"))
     }
 
     fn port(&self) -> u16 {
@@ -580,6 +609,9 @@ impl Probe {
             "send" => self.send(req),
             "recv" => self.recv(req),
             "reset" => self.reset(req),
+            "getsockname" | "getpeername" => self.getname(req),
+            "sendto" => self.sendto(req),
+            "recvfrom" => self.recvfrom(req),
             "condition" | "advance" | "peer" | "peer_sends" | "keepalive_status" => {
                 Ok(Answer::skipped(&id, "not-reproducible")
                     .message("a real stack cannot reproduce this step on demand"))
@@ -685,8 +717,12 @@ impl Probe {
     fn bind(&mut self, req: &Request) -> StepResult {
         let mut a = Args::new(req);
         let s = self.resolve(&a.req_sock("s")?)?;
+        let name = a.word("name");
         a.finish()?;
-        let addr = Addr::loopback(self.af_of(s), 0);
+        let addr = match name {
+            Some(text) => Addr::parse(&text)?,
+            None => Addr::loopback(self.af_of(s), 0),
+        };
         int_call(&req.id, || unsafe {
             bind(s, addr.bytes.as_ptr(), addr.len)
         })
@@ -882,6 +918,14 @@ impl Probe {
     fn connect(&mut self, req: &Request) -> StepResult {
         let mut a = Args::new(req);
         let s = self.resolve(&a.req_sock("s")?)?;
+        if let Some(text) = a.word("name") {
+            // A connect by name goes where the scenario says, as the call is written.
+            a.finish()?;
+            let addr = Addr::parse(&text)?;
+            return int_call(&req.id, || unsafe {
+                connect(s, addr.bytes.as_ptr(), addr.len)
+            });
+        }
         let peer = match a.word("peer").as_deref() {
             Some("accepts") => Peer::Accepts,
             Some("refuses") => Peer::Refuses,
@@ -1195,6 +1239,75 @@ impl Probe {
         ans = add_overrun(ans, "lpvInBuffer_overrun", &inb);
         ans = add_overrun(ans, "lpvOutBuffer_overrun", &outb);
         Ok(ans.finish())
+    }
+
+    /// getsockname / getpeername: the return value, the last error and the address written.
+    fn getname(&mut self, req: &Request) -> StepResult {
+        let mut a = Args::new(req);
+        let s = self.resolve(&a.req_sock("s")?)?;
+        a.finish()?;
+        let mut bytes = [0u8; 28];
+        let mut len: i32 = 28;
+        set_sentinel();
+        let ret = unsafe {
+            if req.call == "getsockname" {
+                getsockname(s, bytes.as_mut_ptr(), &mut len)
+            } else {
+                getpeername(s, bytes.as_mut_ptr(), &mut len)
+            }
+        };
+        let err = last_error();
+        let answer = Answer::ok(&req.id).field("ret", ret).error_field(err);
+        if ret == 0 {
+            return Ok(answer.field("name", Addr { bytes, len }.render()).finish());
+        }
+        Ok(answer.finish())
+    }
+
+    fn sendto(&mut self, req: &Request) -> StepResult {
+        let mut a = Args::new(req);
+        let s = self.resolve(&a.req_sock("s")?)?;
+        let to = Addr::parse(&a.word("to").ok_or("missing argument `to`")?)?;
+        let len = a.i32_("len")?.unwrap_or(1);
+        a.finish()?;
+        let n = len.max(0) as usize;
+        if n > MAX_BUFFER {
+            return Err("len too large".to_string());
+        }
+        let data = vec![b'w'; n];
+        int_call(&req.id, || unsafe {
+            sendto(s, data.as_ptr(), len, 0, to.bytes.as_ptr(), to.len)
+        })
+    }
+
+    fn recvfrom(&mut self, req: &Request) -> StepResult {
+        let mut a = Args::new(req);
+        let s = self.resolve(&a.req_sock("s")?)?;
+        let len = a.i32_("len")?.unwrap_or(1);
+        a.finish()?;
+        let n = len.max(0) as usize;
+        if n > MAX_BUFFER {
+            return Err("len too large".to_string());
+        }
+        if !self.known_nonblocking(s) && readable_within(s, 100) == Some(false) {
+            return Ok(Answer::skipped(&req.id, "would-hang")
+                .message("blocking recvfrom with nothing to read"));
+        }
+        let mut buf = vec![0u8; n];
+        let mut from = [0u8; 28];
+        let mut fromlen: i32 = 28;
+        set_sentinel();
+        let ret = unsafe { recvfrom(s, buf.as_mut_ptr(), len, 0, from.as_mut_ptr(), &mut fromlen) };
+        let err = last_error();
+        let answer = Answer::ok(&req.id).field("ret", ret).error_field(err);
+        if ret >= 0 || err == 10040 {
+            let addr = Addr {
+                bytes: from,
+                len: fromlen,
+            };
+            return Ok(answer.field("from", addr.render()).finish());
+        }
+        Ok(answer.finish())
     }
 
     fn send(&mut self, req: &Request) -> StepResult {

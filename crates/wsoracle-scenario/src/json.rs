@@ -1,8 +1,11 @@
 //! The per-step answers of a run as JSON: the same facts as the text trace ([`crate::trace`]),
-//! as data. `wsoracle run --format json` puts one [`profile_run_json`] per profile under each
-//! scenario's `runs`; the keys are listed in `docs/scenarios.md` ("JSON output").
+//! as typed data. `wsoracle run --format json` writes one [`ProfileRunJson`] per profile under
+//! each scenario's `runs` (streamed step by step, see [`StepJson`]); the keys are documented in
+//! `docs/json.md`, whose `format_version` is [`JSON_FORMAT_VERSION`].
+//!
+//! Every type here serialises to the shape the docs list; none is read back by wsoracle.
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 use wsoracle_model::outcome::{Answer, Ret};
 use wsoracle_model::{Fidelity, Rule, WsaError};
 
@@ -11,226 +14,443 @@ use crate::scenario::{Call, Scenario, Step};
 use crate::trace::render_answer;
 use crate::values::{Buffer, IntPtrArg};
 
+/// The `format_version` of every JSON document wsoracle prints (`run`, `explain`, `profiles`,
+/// `diff`). Keys may be added within a version; none is renamed or removed.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
 /// Contiguous lowercase hex, `""` for zero bytes.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `{"pointer": N}`: an integer the scenario passed as a pointer.
-fn pointer(p: u64) -> Value {
-    json!({ "pointer": p })
+/// A return value: a number, or `"pending"`, `"not modelled"`, and for a SOCKET `"a socket"` /
+/// `"INVALID_SOCKET"` (handles are opaque).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum RetJson {
+    Int(i32),
+    Word(&'static str),
 }
 
-/// A return value: a number, `"pending"`, `"not modelled"`, or for a SOCKET `"a socket"` /
-/// `"INVALID_SOCKET"` (handles are opaque).
-pub fn ret_json(r: Ret) -> Value {
-    match r {
-        Ret::Int(n) => json!(n),
-        Ret::Socket(h) if h.is_invalid() => json!("INVALID_SOCKET"),
-        Ret::Socket(_) => json!("a socket"),
-        Ret::Pending => json!("pending"),
-        Ret::NotModelled => json!("not modelled"),
+impl From<Ret> for RetJson {
+    fn from(r: Ret) -> Self {
+        match r {
+            Ret::Int(n) => RetJson::Int(n),
+            Ret::Socket(h) if h.is_invalid() => RetJson::Word("INVALID_SOCKET"),
+            Ret::Socket(_) => RetJson::Word("a socket"),
+            Ret::Pending => RetJson::Word("pending"),
+            Ret::NotModelled => RetJson::Word("not modelled"),
+        }
     }
 }
 
-/// A WSA error as `{"name", "code"}` (`name` is null for a number without a name).
-pub fn error_json(e: WsaError) -> Value {
-    json!({ "name": e.name(), "code": e.0 })
+/// A WSA error: `{"name": "WSAEFAULT", "code": 10014}` (`name` is null for a number without a
+/// name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorJson {
+    pub name: Option<&'static str>,
+    pub code: i32,
 }
 
-/// The last error a call set, or null when it does not set it.
-fn set_error_json(e: Option<WsaError>) -> Value {
-    e.map_or(Value::Null, error_json)
+impl From<WsaError> for ErrorJson {
+    fn from(e: WsaError) -> Self {
+        ErrorJson {
+            name: e.name(),
+            code: e.0,
+        }
+    }
 }
 
 /// A rule with its basis as the answer's fidelity reads it, and its sources.
-pub fn rule_json(rule: &Rule, fidelity: Fidelity) -> Value {
-    json!({
-        "id": rule.id,
-        "basis": rule.basis.as_str(),
-        "label": rule.basis_label(fidelity),
-        "summary": rule.summary,
-        "sources": rule.sources.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-    })
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleJson {
+    pub id: &'static str,
+    pub basis: &'static str,
+    /// The basis as this fidelity reads it (`documented, unverified on real Windows`).
+    pub label: &'static str,
+    pub summary: &'static str,
+    /// Each source as a trace prints it: `wine:K08`, `so_keepalive#42a54-172`, `doc:D-SET`.
+    pub sources: Vec<String>,
 }
 
-/// A buffer after the call: hex, null for NULL, `{"pointer": N}` for an integer passed as the
-/// pointer (nothing the caller can read).
-fn buffer_after(arg: &Buffer, after: Option<&[u8]>) -> Value {
+impl RuleJson {
+    pub fn new(rule: &'static Rule, fidelity: Fidelity) -> Self {
+        RuleJson {
+            id: rule.id,
+            basis: rule.basis.as_str(),
+            label: rule.basis_label(fidelity),
+            summary: rule.summary,
+            sources: rule.sources.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// Caller's memory after a call: hex bytes, a number, or `{"pointer": N}` for an integer the
+/// scenario passed as the pointer (nothing the caller can read). A NULL pointer is `null`
+/// (`Option::None` around it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum MemoryJson {
+    Hex(String),
+    Int(i64),
+    Pointer { pointer: u64 },
+}
+
+fn buffer_after(arg: &Buffer, after: Option<&[u8]>) -> Option<MemoryJson> {
     match (arg, after) {
-        (Buffer::Pointer(p), _) => pointer(*p),
-        (_, Some(b)) => json!(hex(b)),
-        (_, None) => Value::Null,
+        (Buffer::Pointer(p), _) => Some(MemoryJson::Pointer { pointer: *p }),
+        (_, Some(b)) => Some(MemoryJson::Hex(hex(b))),
+        (_, None) => None,
     }
 }
 
-/// `*p` after the call: a number, null for NULL, `{"pointer": N}`.
-fn int_after<T: Copy + Into<i64>>(arg: &IntPtrArg<T>, after: Option<T>) -> Value {
+fn int_after<T: Copy + Into<i64>>(arg: &IntPtrArg<T>, after: Option<T>) -> Option<MemoryJson> {
     match (arg, after) {
-        (IntPtrArg::Pointer(p), _) => pointer(*p),
-        (_, Some(v)) => json!(v.into()),
-        (_, None) => Value::Null,
+        (IntPtrArg::Pointer(p), _) => Some(MemoryJson::Pointer { pointer: *p }),
+        (_, Some(v)) => Some(MemoryJson::Int(v.into())),
+        (_, None) => None,
     }
 }
 
-fn completion_record_json(c: &CompletionRecord, fidelity: Fidelity) -> Value {
-    json!({
-        "call": c.call,
-        "s": c.s,
-        "ret": ret_json(c.ret),
-        "error": error_json(c.error),
-        "at_ms": c.at.0,
-        "rule": rule_json(c.rule, fidelity),
-    })
+/// A pending call that a step completed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CompletionJson {
+    pub call: &'static str,
+    pub s: String,
+    pub ret: RetJson,
+    pub error: ErrorJson,
+    pub at_ms: u64,
+    pub rule: RuleJson,
 }
 
-/// The other fidelity's answer: what it returns and what it writes.
-fn other_json(call: &Call, other: &Answer, fidelity: Fidelity) -> Value {
-    let mut m = Map::new();
-    m.insert("fidelity".into(), json!(fidelity.as_str()));
-    m.insert("ret".into(), ret_json(other.ret));
-    m.insert("error".into(), set_error_json(other.error));
-    let w = &other.written;
-    if matches!(call, Call::Getsockopt { .. } | Call::WsaIoctl { .. }) {
-        m.insert("writes".into(), json!(hex(w.data())));
-        m.insert("optlen".into(), json!(w.optlen));
-        m.insert("lpcbBytesReturned".into(), json!(w.bytes_returned));
+impl CompletionJson {
+    fn new(c: &CompletionRecord, fidelity: Fidelity) -> Self {
+        CompletionJson {
+            call: c.call,
+            s: c.s.clone(),
+            ret: c.ret.into(),
+            error: c.error.into(),
+            at_ms: c.at.0,
+            rule: RuleJson::new(c.rule, fidelity),
+        }
     }
-    m.insert("rule".into(), rule_json(other.rule, fidelity));
-    Value::Object(m)
 }
 
-/// The fields of a Winsock call's answer.
-fn call_fields(m: &mut Map<String, Value>, call: &Call, a: &CallAnswer, fidelity: Fidelity) {
-    let o = &a.outcome;
-    m.insert("kind".into(), json!("call"));
-    m.insert("ret".into(), ret_json(o.ret));
-    m.insert("error".into(), set_error_json(o.error));
-    if let Some(name) = &a.bound {
-        m.insert("bound".into(), json!(name));
-    }
-    match call {
-        Call::Setsockopt { optval, optlen, .. } => {
-            m.insert(
-                "optval".into(),
-                buffer_after(optval, a.buffer_after.as_deref()),
-            );
-            m.insert("optlen".into(), json!(optlen));
-        }
-        Call::Getsockopt { optval, optlen, .. } => {
-            m.insert(
-                "optval".into(),
-                buffer_after(optval, a.buffer_after.as_deref()),
-            );
-            m.insert("optlen".into(), int_after(optlen, a.optlen_after));
-        }
-        Call::WsaIoctl {
-            out_buffer,
-            bytes_returned,
-            ..
-        } => {
-            m.insert(
-                "lpvOutBuffer".into(),
-                buffer_after(out_buffer, a.buffer_after.as_deref()),
-            );
-            m.insert(
-                "lpcbBytesReturned".into(),
-                int_after(bytes_returned, a.bytes_returned_after),
-            );
-            m.insert(
-                "completion".into(),
-                o.completion.map_or(
-                    Value::Null,
-                    |c| json!({ "error": error_json(c.error), "bytes": c.bytes }),
-                ),
-            );
-        }
-        _ => {}
-    }
-    m.insert("rule".into(), rule_json(o.rule, fidelity));
-    m.insert("fidelities_differ".into(), json!(o.fidelities_differ()));
-    m.insert(
-        "other".into(),
-        o.other.as_ref().map_or(Value::Null, |other| {
-            other_json(call, other, fidelity.other())
-        }),
-    );
+/// An overlapped WSAIoctl's queued completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct QueuedJson {
+    pub error: ErrorJson,
+    pub bytes: u32,
 }
 
-/// One step's answer as JSON.
-pub fn step_json(step: &Step, record: &StepRecord, fidelity: Fidelity) -> Value {
-    let mut m = Map::new();
-    m.insert("index".into(), json!(step.index));
-    m.insert("step".into(), json!(step.index + 1));
-    m.insert("line".into(), json!(step.pos.line));
-    m.insert("column".into(), json!(step.pos.column));
-    m.insert("call".into(), json!(step.call.name()));
-    m.insert("c".into(), json!(record.call));
-    match &record.answer {
-        StepAnswer::Call(a) => call_fields(&mut m, &step.call, a, fidelity),
-        StepAnswer::Action { rule } => {
-            m.insert("kind".into(), json!("action"));
-            m.insert("rule".into(), rule_json(rule, fidelity));
+/// The other fidelity's answer, where it differs observably.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OtherJson {
+    pub fidelity: &'static str,
+    pub ret: RetJson,
+    pub error: Option<ErrorJson>,
+    /// getsockopt and WSAIoctl: what it writes (hex), `*optlen` and `*lpcbBytesReturned` (null
+    /// when it writes none).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub writes: Option<OtherWritesJson>,
+    pub rule: RuleJson,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OtherWritesJson {
+    pub writes: String,
+    pub optlen: Option<i32>,
+    #[serde(rename = "lpcbBytesReturned")]
+    pub lpcb_bytes_returned: Option<u32>,
+}
+
+impl OtherJson {
+    fn new(call: &Call, other: &Answer, fidelity: Fidelity) -> Self {
+        let w = &other.written;
+        OtherJson {
+            fidelity: fidelity.as_str(),
+            ret: other.ret.into(),
+            error: other.error.map(ErrorJson::from),
+            writes: matches!(call, Call::Getsockopt { .. } | Call::WsaIoctl { .. }).then(|| {
+                OtherWritesJson {
+                    writes: hex(w.data()),
+                    optlen: w.optlen,
+                    lpcb_bytes_returned: w.bytes_returned,
+                }
+            }),
+            rule: RuleJson::new(other.rule, fidelity),
         }
-        StepAnswer::Condition => {
-            m.insert("kind".into(), json!("action"));
-        }
-        StepAnswer::Advanced { now } => {
-            m.insert("kind".into(), json!("advance"));
-            m.insert("now_ms".into(), json!(now.0));
-        }
-        StepAnswer::Status(st) => {
-            let e = &st.effective;
-            m.insert("kind".into(), json!("status"));
-            m.insert(
-                "status".into(),
-                json!({
-                    "enabled": st.enabled,
-                    "idle_ms": {"value": e.idle_ms.value, "rule": rule_json(e.idle_ms.rule, fidelity)},
-                    "interval_ms": {"value": e.interval_ms.value, "rule": rule_json(e.interval_ms.rule, fidelity)},
-                    "probe_count": {"value": e.count.value, "rule": rule_json(e.count.rule, fidelity)},
-                    "probes_sent": st.probes_sent,
-                    "state": state_label(st.state),
-                    "dropped_at_ms": st.dropped_at.map(|t| t.0),
+    }
+}
+
+/// The fields of a Winsock call's answer (`kind: call`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallJson {
+    pub kind: &'static str,
+    pub ret: RetJson,
+    /// The last error the call set, or null when it does not set it.
+    pub error: Option<ErrorJson>,
+    /// The name `as` bound (`socket`, `accept`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<String>,
+    /// getsockname, getpeername: the address written, as the scenario format writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// recvfrom: the source address written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The call's own memory after it (setsockopt/getsockopt: `optval`, `optlen`; WSAIoctl:
+    /// `lpvOutBuffer`, `lpcbBytesReturned`, `completion`).
+    #[serde(flatten)]
+    pub memory: MemoryFields,
+    pub rule: RuleJson,
+    pub fidelities_differ: bool,
+    pub other: Option<OtherJson>,
+}
+
+/// The memory fields of the calls that have them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum MemoryFields {
+    None {},
+    Sockopt {
+        optval: Option<MemoryJson>,
+        optlen: Option<MemoryJson>,
+    },
+    Ioctl {
+        #[serde(rename = "lpvOutBuffer")]
+        lpv_out_buffer: Option<MemoryJson>,
+        #[serde(rename = "lpcbBytesReturned")]
+        lpcb_bytes_returned: Option<MemoryJson>,
+        completion: Option<QueuedJson>,
+    },
+}
+
+impl CallJson {
+    fn new(call: &Call, a: &CallAnswer, fidelity: Fidelity) -> Self {
+        let o = &a.outcome;
+        let memory = match call {
+            Call::Setsockopt { optval, optlen, .. } => MemoryFields::Sockopt {
+                optval: buffer_after(optval, a.buffer_after.as_deref()),
+                // setsockopt's optlen is the int passed.
+                optlen: Some(MemoryJson::Int((*optlen).into())),
+            },
+            Call::Getsockopt { optval, optlen, .. } => MemoryFields::Sockopt {
+                optval: buffer_after(optval, a.buffer_after.as_deref()),
+                optlen: int_after(optlen, a.optlen_after),
+            },
+            Call::WsaIoctl {
+                out_buffer,
+                bytes_returned,
+                ..
+            } => MemoryFields::Ioctl {
+                lpv_out_buffer: buffer_after(out_buffer, a.buffer_after.as_deref()),
+                lpcb_bytes_returned: int_after(bytes_returned, a.bytes_returned_after),
+                completion: o.completion.map(|c| QueuedJson {
+                    error: c.error.into(),
+                    bytes: c.bytes,
                 }),
-            );
+            },
+            _ => MemoryFields::None {},
+        };
+        CallJson {
+            kind: "call",
+            ret: o.ret.into(),
+            error: o.error.map(ErrorJson::from),
+            bound: a.bound.clone(),
+            name: a
+                .name_after
+                .filter(|_| !matches!(call, Call::Recvfrom { .. }))
+                .map(|n| n.to_string()),
+            from: a
+                .name_after
+                .filter(|_| matches!(call, Call::Recvfrom { .. }))
+                .map(|n| n.to_string()),
+            memory,
+            rule: RuleJson::new(o.rule, fidelity),
+            fidelities_differ: o.fidelities_differ(),
+            other: o
+                .other
+                .as_ref()
+                .map(|other| OtherJson::new(call, other, fidelity.other())),
         }
     }
-    m.insert(
-        "completions".into(),
-        Value::Array(
-            record
+}
+
+/// A setting of `keepalive_status` with the rule behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourcedJson {
+    pub value: u64,
+    pub rule: RuleJson,
+}
+
+/// `keepalive_status`'s answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusJson {
+    pub enabled: bool,
+    pub idle_ms: SourcedJson,
+    pub interval_ms: SourcedJson,
+    pub probe_count: SourcedJson,
+    pub probes_sent: u32,
+    pub state: &'static str,
+    pub dropped_at_ms: Option<u64>,
+}
+
+/// What a step answered, by kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum AnswerJson {
+    Call(Box<CallJson>),
+    /// `incoming`, `peer` (with the rule applied), `peer_sends`, `condition` (without).
+    Action {
+        kind: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rule: Option<RuleJson>,
+    },
+    Advance {
+        kind: &'static str,
+        now_ms: u64,
+    },
+    Status {
+        kind: &'static str,
+        status: Box<StatusJson>,
+    },
+}
+
+/// One step's answer: the same facts as its line in the text trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepJson {
+    /// 0-based index in `steps`.
+    pub index: usize,
+    /// 1-based step number, as the reports count.
+    pub step: usize,
+    pub line: usize,
+    pub column: usize,
+    /// The step key (`getsockopt`).
+    pub call: &'static str,
+    /// The call as C, buffers as they were before it.
+    pub c: String,
+    #[serde(flatten)]
+    pub answer: AnswerJson,
+    pub completions: Vec<CompletionJson>,
+    /// The answer exactly as the text trace prints it.
+    pub text: String,
+}
+
+impl StepJson {
+    pub fn new(step: &Step, record: &StepRecord, fidelity: Fidelity) -> Self {
+        let answer = match &record.answer {
+            StepAnswer::Call(a) => {
+                AnswerJson::Call(Box::new(CallJson::new(&step.call, a, fidelity)))
+            }
+            StepAnswer::Action { rule } => AnswerJson::Action {
+                kind: "action",
+                rule: Some(RuleJson::new(rule, fidelity)),
+            },
+            StepAnswer::Condition => AnswerJson::Action {
+                kind: "action",
+                rule: None,
+            },
+            StepAnswer::Advanced { now } => AnswerJson::Advance {
+                kind: "advance",
+                now_ms: now.0,
+            },
+            StepAnswer::Status(st) => {
+                let e = &st.effective;
+                let sourced = |value: u64, rule| SourcedJson {
+                    value,
+                    rule: RuleJson::new(rule, fidelity),
+                };
+                AnswerJson::Status {
+                    kind: "status",
+                    status: Box::new(StatusJson {
+                        enabled: st.enabled,
+                        idle_ms: sourced(e.idle_ms.value, e.idle_ms.rule),
+                        interval_ms: sourced(e.interval_ms.value, e.interval_ms.rule),
+                        probe_count: sourced(u64::from(e.count.value), e.count.rule),
+                        probes_sent: st.probes_sent,
+                        state: state_label(st.state),
+                        dropped_at_ms: st.dropped_at.map(|t| t.0),
+                    }),
+                }
+            }
+        };
+        StepJson {
+            index: step.index,
+            step: step.index + 1,
+            line: step.pos.line,
+            column: step.pos.column,
+            call: step.call.name(),
+            c: record.call.clone(),
+            answer,
+            completions: record
                 .completions
                 .iter()
-                .map(|c| completion_record_json(c, fidelity))
+                .map(|c| CompletionJson::new(c, fidelity))
                 .collect(),
-        ),
-    );
-    m.insert(
-        "text".into(),
-        json!(render_answer(&step.call, record, fidelity)),
-    );
-    Value::Object(m)
+            text: render_answer(&step.call, record, fidelity),
+        }
+    }
+}
+
+/// Where a step was rejected as misuse, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MisuseJson {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// The head of one profile's run: everything but its steps and misuse, so that a writer can
+/// stream the steps between [`ProfileRunJson`]'s two halves (see `wsoracle run`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProfileHeadJson {
+    /// The preset name, or the version when it is not a preset.
+    pub profile: String,
+    pub version: String,
+    pub fidelity: &'static str,
+}
+
+impl ProfileHeadJson {
+    pub fn new(version: wsoracle_model::WindowsVersion, fidelity: Fidelity) -> Self {
+        ProfileHeadJson {
+            profile: version.label(),
+            version: version.to_string(),
+            fidelity: fidelity.as_str(),
+        }
+    }
 }
 
 /// One profile's run: the profile, the fidelity, every step that ran, and the misuse that ended
 /// the run early, if any.
-pub fn profile_run_json(scenario: &Scenario, run: &ProfileRun) -> Value {
-    let steps: Vec<Value> = scenario
-        .steps
-        .iter()
-        .zip(&run.steps)
-        .map(|(step, record)| step_json(step, record, run.fidelity))
-        .collect();
-    json!({
-        "profile": run.version.label(),
-        "version": run.version.to_string(),
-        "fidelity": run.fidelity.as_str(),
-        "steps": steps,
-        "misuse": run.misuse.as_ref().map(|m| json!({
-            "line": m.pos.line,
-            "column": m.pos.column,
-            "message": m.message,
-        })),
-    })
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProfileRunJson {
+    #[serde(flatten)]
+    pub head: ProfileHeadJson,
+    pub steps: Vec<StepJson>,
+    pub misuse: Option<MisuseJson>,
+}
+
+impl ProfileRunJson {
+    pub fn new(scenario: &Scenario, run: &ProfileRun) -> Self {
+        ProfileRunJson {
+            head: ProfileHeadJson::new(run.version, run.fidelity),
+            steps: scenario
+                .steps
+                .iter()
+                .zip(&run.steps)
+                .map(|(step, record)| StepJson::new(step, record, run.fidelity))
+                .collect(),
+            misuse: run.misuse.as_ref().map(|m| MisuseJson {
+                line: m.pos.line,
+                column: m.pos.column,
+                message: m.message.clone(),
+            }),
+        }
+    }
+}
+
+/// One profile's run as a JSON value (kept for callers of the untyped form).
+pub fn profile_run_json(scenario: &Scenario, run: &ProfileRun) -> serde_json::Value {
+    serde_json::to_value(ProfileRunJson::new(scenario, run)).unwrap_or(serde_json::Value::Null)
 }

@@ -1,6 +1,6 @@
 //! # wsoracle-scenario
 //!
-//! The scenario format of `shared/contracts/scenario-format.md` (version 1): YAML files that
+//! The scenario format of `docs/scenarios.md` (version 1): YAML files that
 //! read like the Winsock calls they stand for, the loader that checks them (every error with its
 //! file:line:column and what would be right), the runner that plays them against the model on
 //! each Windows version, and the traces it prints.
@@ -31,6 +31,7 @@
 
 mod error;
 pub mod json;
+pub mod json_schema;
 mod positions;
 mod run;
 mod scenario;
@@ -45,8 +46,9 @@ pub use error::ScenarioError;
 pub use json::profile_run_json;
 pub use positions::Pos;
 pub use run::{
-    check, profile_label, provenance, run, run_profile, CallAnswer, CompletionRecord, Failure,
-    ProfileRun, RunOptions, ScenarioReport, StepAnswer, StepRecord,
+    check, check_step, profile_label, provenance, run, run_profile, run_profile_each, CallAnswer,
+    CompletionRecord, Failure, ProfileEnd, ProfileRun, RunOptions, ScenarioReport, StepAnswer,
+    StepRecord,
 };
 pub use scenario::{
     optname_label, parse_profile, Call, Expect, ProfileKey, Scenario, Step, DEFAULT_BYTES_RETURNED,
@@ -54,9 +56,11 @@ pub use scenario::{
 };
 pub use trace::{profile_trace, render_answer, side_by_side};
 
-/// The JSON Schema of the scenario format, generated from the types.
-pub fn json_schema() -> schemars::schema::RootSchema {
-    schemars::schema_for!(schema::ScenarioFile)
+/// The JSON Schema of the scenario format (draft 07), for editors: generated from the file types
+/// and tightened to catch what the loader catches where JSON Schema can say it
+/// ([`json_schema::strict_schema`]).
+pub fn json_schema() -> serde_json::Value {
+    json_schema::strict_schema()
 }
 
 /// The scenario files under `path`: the file itself, or every `*.yaml` below a folder, in

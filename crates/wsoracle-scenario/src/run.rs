@@ -10,7 +10,7 @@ use wsoracle_model::outcome::{Completed, Outcome, Ret};
 use wsoracle_model::sockopt::{InBuf, IntPtr, OutBuf};
 use wsoracle_model::time::Instant;
 use wsoracle_model::{
-    Config, Fidelity, KeepAliveState, KeepAliveStatus, Peer, Rule, SocketHandle, Stack,
+    Config, Fidelity, KeepAliveState, KeepAliveStatus, Peer, Rule, SockAddr, SocketHandle, Stack,
     WindowsVersion, WsaError, WsaIoctlArgs,
 };
 
@@ -76,6 +76,8 @@ pub struct CallAnswer {
     pub bytes_returned_after: Option<u32>,
     /// The name `as` bound the returned SOCKET to.
     pub bound: Option<String>,
+    /// The address getsockname, getpeername or recvfrom wrote.
+    pub name_after: Option<SockAddr>,
 }
 
 /// A pending call that completed.
@@ -166,12 +168,18 @@ pub fn profile_label(v: WindowsVersion) -> String {
     v.label()
 }
 
+impl RunOptions {
+    /// The profiles `scenario` runs on: the options' list when given, else the scenario's own.
+    pub fn profiles_for(&self, scenario: &Scenario) -> Vec<WindowsVersion> {
+        self.profiles
+            .clone()
+            .unwrap_or_else(|| scenario.default_profiles())
+    }
+}
+
 /// Runs `scenario` on every selected profile and checks its expectations.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> ScenarioReport {
-    let profiles = options
-        .profiles
-        .clone()
-        .unwrap_or_else(|| scenario.default_profiles());
+    let profiles = options.profiles_for(scenario);
     let runs: Vec<ProfileRun> = profiles
         .into_iter()
         .map(|v| run_profile(scenario, v))
@@ -182,19 +190,53 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> ScenarioReport {
 
 /// Runs `scenario` on one Windows version, under the scenario's fidelity.
 pub fn run_profile(scenario: &Scenario, version: WindowsVersion) -> ProfileRun {
+    let mut steps = Vec::with_capacity(scenario.steps.len());
+    let end = run_profile_each(scenario, version, |_, record| steps.push(record));
+    ProfileRun {
+        version,
+        fidelity: end.fidelity,
+        steps,
+        misuse: end.misuse,
+    }
+}
+
+/// How a run of [`run_profile_each`] ended: what a [`ProfileRun`] holds besides its steps.
+#[derive(Clone, Debug)]
+pub struct ProfileEnd {
+    pub version: WindowsVersion,
+    pub fidelity: Fidelity,
+    /// How many steps ran (and were handed out).
+    pub steps_run: usize,
+    /// A step the model rejected as misuse; the steps after it did not run.
+    pub misuse: Option<ScenarioError>,
+}
+
+/// Runs `scenario` on one Windows version like [`run_profile`], but hands each step's record
+/// to `on_step` as soon as it is produced instead of keeping it, so that a long scenario runs
+/// in memory that does not grow with its steps (`wsoracle run` streams its output this way).
+/// Check a record with [`check_step`].
+pub fn run_profile_each(
+    scenario: &Scenario,
+    version: WindowsVersion,
+    mut on_step: impl FnMut(&Step, StepRecord),
+) -> ProfileEnd {
     let config = Config::new(version)
         .with_registry(scenario.registry)
         .with_elevated(scenario.elevated)
+        .with_host(scenario.host)
         .with_fidelity(scenario.fidelity);
     let mut runner = Runner {
         stack: Stack::new(config),
         bindings: Bindings::default(),
     };
-    let mut steps = Vec::with_capacity(scenario.steps.len());
+    let mut steps_run = 0;
     let mut misuse = None;
     for step in &scenario.steps {
         match runner.step(step) {
-            Ok(record) => steps.push(record),
+            Ok(record) => {
+                steps_run += 1;
+                on_step(step, record);
+            }
             Err(message) => {
                 misuse = Some(ScenarioError::new(
                     &scenario.file,
@@ -210,10 +252,10 @@ pub fn run_profile(scenario: &Scenario, version: WindowsVersion) -> ProfileRun {
             }
         }
     }
-    ProfileRun {
+    ProfileEnd {
         version,
         fidelity: scenario.fidelity,
-        steps,
+        steps_run,
         misuse,
     }
 }
@@ -288,6 +330,17 @@ impl Runner {
                 optlen_after: None,
                 bytes_returned_after: None,
                 bound: None,
+                name_after: None,
+            })
+        };
+        let named = |outcome: Outcome, name: Option<SockAddr>| {
+            StepAnswer::Call(CallAnswer {
+                outcome,
+                buffer_after: None,
+                optlen_after: None,
+                bytes_returned_after: None,
+                bound: None,
+                name_after: name,
             })
         };
         let answer = match &step.call {
@@ -333,6 +386,32 @@ impl Runner {
                 let h = self.handle(s)?;
                 plain(self.stack.connect(h, *peer))
             }
+            Call::BindName { s, name } => {
+                let h = self.handle(s)?;
+                plain(self.stack.bind_name(h, Some(*name)))
+            }
+            Call::ConnectName { s, name } => {
+                let h = self.handle(s)?;
+                plain(self.stack.connect_name(h, *name))
+            }
+            Call::Getsockname { s } | Call::Getpeername { s } => {
+                let h = self.handle(s)?;
+                let (outcome, name) = if matches!(step.call, Call::Getsockname { .. }) {
+                    self.stack.getsockname(h)
+                } else {
+                    self.stack.getpeername(h)
+                };
+                named(outcome, name)
+            }
+            Call::Sendto { s, to, len } => {
+                let h = self.handle(s)?;
+                plain(self.stack.sendto(h, *to, *len))
+            }
+            Call::Recvfrom { s, len } => {
+                let h = self.handle(s)?;
+                let (outcome, from) = self.stack.recvfrom(h, *len).map_err(|m| m.to_string())?;
+                named(outcome, from)
+            }
             Call::CompleteConnect { s } => {
                 let h = self.handle(s)?;
                 plain(self.stack.complete_connect(h).map_err(|m| m.to_string())?)
@@ -355,6 +434,7 @@ impl Runner {
                     optlen_after: Some(*optlen),
                     bytes_returned_after: None,
                     bound: None,
+                    name_after: None,
                 })
             }
             Call::Getsockopt {
@@ -376,6 +456,7 @@ impl Runner {
                     optlen_after: len,
                     bytes_returned_after: None,
                     bound: None,
+                    name_after: None,
                 })
             }
             Call::Condition {
@@ -416,6 +497,7 @@ impl Runner {
                     optlen_after: None,
                     bytes_returned_after: returned,
                     bound: None,
+                    name_after: None,
                 })
             }
             Call::Send { s, len } => {
@@ -454,6 +536,12 @@ impl Runner {
                 StepAnswer::Status(self.stack.keepalive_status(h).map_err(|m| m.to_string())?)
             }
         };
+        // Calls on one end of a connection made inside the host complete calls pending at the
+        // other end (a send, a closesocket).
+        let crossed = self.stack.take_completed();
+        if !crossed.is_empty() {
+            completions.extend(self.completions(crossed));
+        }
         // `peer_sends` answers nothing but its completions; record it as an action without a
         // rule of its own.
         Ok(StepRecord {
@@ -484,6 +572,7 @@ impl Runner {
             optlen_after: None,
             bytes_returned_after: None,
             bound,
+            name_after: None,
         })
     }
 }
@@ -555,144 +644,165 @@ fn state_name(s: KeepAliveState) -> &'static str {
 pub fn check(scenario: &Scenario, run: &ProfileRun) -> Vec<Failure> {
     let mut failures = Vec::new();
     for (step, record) in scenario.steps.iter().zip(&run.steps) {
-        let Some(expect) = step.expectation_for(run.version) else {
-            continue;
-        };
-        let mut fail = |field: &str, expected: String, actual: String| {
-            failures.push(Failure {
-                step: step.index,
-                pos: step.pos,
-                call: record.call.clone(),
-                profile: run.version,
-                field: field.to_string(),
-                expected,
-                actual,
-            })
-        };
-        if let StepAnswer::Call(a) = &record.answer {
-            if a.outcome.ret.is_not_modelled() {
-                fail(
-                    "not modelled",
-                    format!("an answer for {}", expect.fields().join(", ")),
-                    format!("not modelled ({})", a.outcome.rule.id),
-                );
-                continue;
-            }
-        }
-        if let Some(want) = expect.ret {
-            match &record.answer {
-                StepAnswer::Call(a) if ret_matches(want, a.outcome.ret) => {}
-                StepAnswer::Call(a) => fail("ret", want.to_string(), render_ret(a.outcome.ret)),
-                _ => fail("ret", want.to_string(), "no return value".into()),
-            }
-        }
-        if let Some(want) = &expect.error {
-            // The contract checks `error` "after every call that sets the last error": a call
-            // that leaves it alone (a success the model does not reset it on) is not checked.
-            let set = match &record.answer {
-                StepAnswer::Call(a) => a.outcome.error,
-                _ => Some(record.last_error),
-            };
-            if let Some(got) = set {
-                if !want.contains(got) {
-                    fail("error", want.to_string(), got.to_string());
-                }
-            }
-        }
-        if let StepAnswer::Call(a) = &record.answer {
-            if let Some(want) = &expect.optval {
-                let ok = a.buffer_after.as_ref().is_some_and(|b| want.matches(b));
-                if !ok {
-                    fail("optval", want.to_string(), opt_hex(a.buffer_after.as_ref()));
-                }
-            }
-            if let Some(want) = expect.optlen {
-                if a.optlen_after != Some(want.0) {
-                    let got = a.optlen_after.map_or("NULL".into(), |v| v.to_string());
-                    fail("optlen", want.0.to_string(), got);
-                }
-            }
-            if let Some(want) = expect.lpcbBytesReturned {
-                if a.bytes_returned_after != Some(want.0) {
-                    let got = a
-                        .bytes_returned_after
-                        .map_or("NULL".into(), |v| format!("{v} ({v:#x})"));
-                    fail("lpcbBytesReturned", want.0.to_string(), got);
-                }
-            }
-            if let Some(want) = &expect.lpvOutBuffer {
-                let ok = a.buffer_after.as_ref().is_some_and(|b| want.matches(b));
-                if !ok {
-                    fail(
-                        "lpvOutBuffer",
-                        want.to_string(),
-                        opt_hex(a.buffer_after.as_ref()),
-                    );
-                }
-            }
-            if let Some(want) = &expect.completion {
-                let got = a.outcome.completion;
-                let render_got = got.map_or("no completion".into(), |c| {
-                    format!("{{error: {}, bytes: {}}}", c.error, c.bytes)
-                });
-                match (want, got) {
-                    (Nullable::Null, None) => {}
-                    (Nullable::Null, Some(_)) => fail("completion", "none".into(), render_got),
-                    (Nullable::Value(_), None) => {
-                        fail("completion", "a completion".into(), render_got)
-                    }
-                    (Nullable::Value(w), Some(c)) => {
-                        let error_ok = w.error.as_ref().is_none_or(|e| e.contains(c.error));
-                        let bytes_ok = w.bytes.is_none_or(|b| b.0 == c.bytes);
-                        if !(error_ok && bytes_ok) {
-                            let want_text = format!(
-                                "{{error: {}, bytes: {}}}",
-                                w.error.as_ref().map_or("any".into(), |e| e.to_string()),
-                                w.bytes.map_or("any".into(), |b| b.0.to_string())
-                            );
-                            fail("completion", want_text, render_got);
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(want) = &expect.completions {
-            let render = |c: &CompletionRecord| {
-                format!("{}({}) = {} {}", c.call, c.s, render_ret(c.ret), c.error)
-            };
-            let got: Vec<String> = record.completions.iter().map(render).collect();
-            let matches = want.len() == record.completions.len()
-                && want.iter().zip(&record.completions).all(|(w, c)| {
-                    w.call == c.call
-                        && w.s.to_string() == c.s
-                        && w.ret.is_none_or(|r| ret_matches(r, c.ret))
-                        && w.error.as_ref().is_none_or(|e| e.contains(c.error))
-                });
-            if !matches {
-                let want_text: Vec<String> = want
-                    .iter()
-                    .map(|w| {
-                        format!(
-                            "{}({}) = {} {}",
-                            w.call,
-                            w.s,
-                            w.ret.map_or("any".into(), |r| r.to_string()),
-                            w.error.as_ref().map_or("any".into(), |e| e.to_string())
-                        )
-                    })
-                    .collect();
-                fail(
-                    "completions",
-                    format!("[{}]", want_text.join("; ")),
-                    format!("[{}]", got.join("; ")),
-                );
-            }
-        }
-        if let StepAnswer::Status(st) = &record.answer {
-            check_status(expect, st, &mut fail);
-        }
+        check_step(step, record, run.version, &mut failures);
     }
     failures
+}
+
+/// Checks one step's record (from [`run_profile_each`]) against the step's expectation on
+/// `version`, and appends what did not hold to `failures`.
+pub fn check_step(
+    step: &Step,
+    record: &StepRecord,
+    version: WindowsVersion,
+    failures: &mut Vec<Failure>,
+) {
+    let Some(expect) = step.expectation_for(version) else {
+        return;
+    };
+    let mut fail = |field: &str, expected: String, actual: String| {
+        failures.push(Failure {
+            step: step.index,
+            pos: step.pos,
+            call: record.call.clone(),
+            profile: version,
+            field: field.to_string(),
+            expected,
+            actual,
+        })
+    };
+    if let StepAnswer::Call(a) = &record.answer {
+        if a.outcome.ret.is_not_modelled() {
+            fail(
+                "not modelled",
+                format!("an answer for {}", expect.fields().join(", ")),
+                format!("not modelled ({})", a.outcome.rule.id),
+            );
+            return;
+        }
+    }
+    if let Some(want) = expect.ret {
+        match &record.answer {
+            StepAnswer::Call(a) if ret_matches(want, a.outcome.ret) => {}
+            StepAnswer::Call(a) => fail("ret", want.to_string(), render_ret(a.outcome.ret)),
+            _ => fail("ret", want.to_string(), "no return value".into()),
+        }
+    }
+    if let Some(want) = &expect.error {
+        // The contract checks `error` "after every call that sets the last error": a call
+        // that leaves it alone (a success the model does not reset it on) is not checked.
+        let set = match &record.answer {
+            StepAnswer::Call(a) => a.outcome.error,
+            _ => Some(record.last_error),
+        };
+        if let Some(got) = set {
+            if !want.contains(got) {
+                fail("error", want.to_string(), got.to_string());
+            }
+        }
+    }
+    if let StepAnswer::Call(a) = &record.answer {
+        for (field, want) in [("name", &expect.name), ("from", &expect.from)] {
+            if let Some(text) = want {
+                // Checked at load time; compared by value.
+                let want: Option<SockAddr> = text.parse().ok();
+                if want != a.name_after {
+                    let got = a
+                        .name_after
+                        .map_or("nothing written".into(), |n| n.to_string());
+                    fail(field, text.clone(), got);
+                }
+            }
+        }
+        if let Some(want) = &expect.optval {
+            let ok = a.buffer_after.as_ref().is_some_and(|b| want.matches(b));
+            if !ok {
+                fail("optval", want.to_string(), opt_hex(a.buffer_after.as_ref()));
+            }
+        }
+        if let Some(want) = expect.optlen {
+            if a.optlen_after != Some(want.0) {
+                let got = a.optlen_after.map_or("NULL".into(), |v| v.to_string());
+                fail("optlen", want.0.to_string(), got);
+            }
+        }
+        if let Some(want) = expect.lpcbBytesReturned {
+            if a.bytes_returned_after != Some(want.0) {
+                let got = a
+                    .bytes_returned_after
+                    .map_or("NULL".into(), |v| format!("{v} ({v:#x})"));
+                fail("lpcbBytesReturned", want.0.to_string(), got);
+            }
+        }
+        if let Some(want) = &expect.lpvOutBuffer {
+            let ok = a.buffer_after.as_ref().is_some_and(|b| want.matches(b));
+            if !ok {
+                fail(
+                    "lpvOutBuffer",
+                    want.to_string(),
+                    opt_hex(a.buffer_after.as_ref()),
+                );
+            }
+        }
+        if let Some(want) = &expect.completion {
+            let got = a.outcome.completion;
+            let render_got = got.map_or("no completion".into(), |c| {
+                format!("{{error: {}, bytes: {}}}", c.error, c.bytes)
+            });
+            match (want, got) {
+                (Nullable::Null, None) => {}
+                (Nullable::Null, Some(_)) => fail("completion", "none".into(), render_got),
+                (Nullable::Value(_), None) => fail("completion", "a completion".into(), render_got),
+                (Nullable::Value(w), Some(c)) => {
+                    let error_ok = w.error.as_ref().is_none_or(|e| e.contains(c.error));
+                    let bytes_ok = w.bytes.is_none_or(|b| b.0 == c.bytes);
+                    if !(error_ok && bytes_ok) {
+                        let want_text = format!(
+                            "{{error: {}, bytes: {}}}",
+                            w.error.as_ref().map_or("any".into(), |e| e.to_string()),
+                            w.bytes.map_or("any".into(), |b| b.0.to_string())
+                        );
+                        fail("completion", want_text, render_got);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(want) = &expect.completions {
+        let render = |c: &CompletionRecord| {
+            format!("{}({}) = {} {}", c.call, c.s, render_ret(c.ret), c.error)
+        };
+        let got: Vec<String> = record.completions.iter().map(render).collect();
+        let matches = want.len() == record.completions.len()
+            && want.iter().zip(&record.completions).all(|(w, c)| {
+                w.call == c.call
+                    && w.s.to_string() == c.s
+                    && w.ret.is_none_or(|r| ret_matches(r, c.ret))
+                    && w.error.as_ref().is_none_or(|e| e.contains(c.error))
+            });
+        if !matches {
+            let want_text: Vec<String> = want
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{}({}) = {} {}",
+                        w.call,
+                        w.s,
+                        w.ret.map_or("any".into(), |r| r.to_string()),
+                        w.error.as_ref().map_or("any".into(), |e| e.to_string())
+                    )
+                })
+                .collect();
+            fail(
+                "completions",
+                format!("[{}]", want_text.join("; ")),
+                format!("[{}]", got.join("; ")),
+            );
+        }
+    }
+    if let StepAnswer::Status(st) = &record.answer {
+        check_status(expect, st, &mut fail);
+    }
 }
 
 fn check_status(

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType};
 use wsoracle_model::time::Duration;
-use wsoracle_model::{Fidelity, Peer, Preset, Registry, RegistryValue, WindowsVersion, PRESETS};
+use wsoracle_model::{
+    Fidelity, Host, Ip, Peer, Preset, Registry, RegistryValue, SockAddr, WindowsVersion, PRESETS,
+};
 
 use std::collections::HashSet;
 
@@ -44,6 +46,9 @@ pub struct Scenario {
     pub registry: Registry,
     /// `process: {elevated: true}`: the scenario runs as an administrator.
     pub elevated: bool,
+    /// `host: {addresses}`: the addresses the simulated host owns beyond loopback and the
+    /// wildcard.
+    pub host: Host,
     pub steps: Vec<Step>,
 }
 
@@ -162,6 +167,31 @@ pub enum Call {
     KeepaliveStatus {
         s: SockRef,
     },
+    /// `bind` with a `name`.
+    BindName {
+        s: SockRef,
+        name: SockAddr,
+    },
+    /// `connect` with a `name`: an address of the host.
+    ConnectName {
+        s: SockRef,
+        name: SockAddr,
+    },
+    Getsockname {
+        s: SockRef,
+    },
+    Getpeername {
+        s: SockRef,
+    },
+    Sendto {
+        s: SockRef,
+        to: SockAddr,
+        len: u32,
+    },
+    Recvfrom {
+        s: SockRef,
+        len: u32,
+    },
 }
 
 impl Call {
@@ -189,6 +219,12 @@ impl Call {
             Call::SetPeer { .. } => "peer",
             Call::PeerSends { .. } => "peer_sends",
             Call::KeepaliveStatus { .. } => "keepalive_status",
+            Call::BindName { .. } => "bind",
+            Call::ConnectName { .. } => "connect",
+            Call::Getsockname { .. } => "getsockname",
+            Call::Getpeername { .. } => "getpeername",
+            Call::Sendto { .. } => "sendto",
+            Call::Recvfrom { .. } => "recvfrom",
         }
     }
 
@@ -210,7 +246,13 @@ impl Call {
             | Call::Recv { s, .. }
             | Call::SetPeer { s, .. }
             | Call::PeerSends { s, .. }
-            | Call::KeepaliveStatus { s } => Some(s),
+            | Call::KeepaliveStatus { s }
+            | Call::BindName { s, .. }
+            | Call::ConnectName { s, .. }
+            | Call::Getsockname { s }
+            | Call::Getpeername { s }
+            | Call::Sendto { s, .. }
+            | Call::Recvfrom { s, .. } => Some(s),
             Call::WsaStartup { .. }
             | Call::WsaCleanup
             | Call::Socket { .. }
@@ -334,6 +376,12 @@ impl Call {
             ),
             Call::PeerSends { s, len } => format!("peer_sends({s}, {len})"),
             Call::KeepaliveStatus { s } => format!("keepalive_status({s})"),
+            Call::BindName { s, name } => format!("bind({s}, {name}, sizeof name)"),
+            Call::ConnectName { s, name } => format!("connect({s}, {name}, sizeof name)"),
+            Call::Getsockname { s } => format!("getsockname({s}, &name, &namelen)"),
+            Call::Getpeername { s } => format!("getpeername({s}, &name, &namelen)"),
+            Call::Sendto { s, to, len } => format!("sendto({s}, buf, {len}, 0, {to}, sizeof to)"),
+            Call::Recvfrom { s, len } => format!("recvfrom({s}, buf, {len}, 0, &from, &fromlen)"),
         }
     }
 }
@@ -1028,10 +1076,32 @@ impl Loader<'_> {
                     RegistryValue::PPTPTcpMaxDataRetransmissions,
                     &r.PPTPTcpMaxDataRetransmissions,
                 ),
+                (RegistryValue::MaxUserPort, &r.MaxUserPort),
             ] {
                 registry.set(value, data.as_ref().map(|d| d.0));
             }
         }
+
+        let mut host = Host::default();
+        for (i, a) in file
+            .host
+            .iter()
+            .flat_map(|h| h.addresses.iter())
+            .enumerate()
+        {
+            let path = format!("host/addresses/{i}");
+            let ip: Ip = a.parse().map_err(|m: &str| self.err(&path, m))?;
+            if !host.add(ip) {
+                return Err(self.err(
+                    &path,
+                    format!(
+                        "a host takes at most {} addresses beside loopback and the wildcard",
+                        Host::MAX_EXTRA
+                    ),
+                ));
+            }
+        }
+
         Ok(Scenario {
             file: self.file.to_path_buf(),
             format,
@@ -1042,6 +1112,7 @@ impl Loader<'_> {
             fidelity,
             registry,
             elevated: file.process.is_some_and(|p| p.elevated),
+            host,
             steps,
         })
     }
@@ -1199,6 +1270,8 @@ impl Loader<'_> {
                 "optval" | "optlen" => {
                     matches!(call, Call::Getsockopt { .. } | Call::Setsockopt { .. })
                 }
+                "name" => matches!(call, Call::Getsockname { .. } | Call::Getpeername { .. }),
+                "from" => matches!(call, Call::Recvfrom { .. }),
                 "lpcbBytesReturned" | "lpvOutBuffer" | "completion" => {
                     matches!(call, Call::WsaIoctl { .. })
                 }
@@ -1220,6 +1293,15 @@ impl Loader<'_> {
                         applicable_fields(call).join(", ")
                     ),
                 ));
+            }
+            if let Some(text) = match field {
+                "name" => e.name.as_deref(),
+                "from" => e.from.as_deref(),
+                _ => None,
+            } {
+                if let Err(m) = text.parse::<SockAddr>() {
+                    return Err(self.err(&format!("{path}/{field}"), m));
+                }
             }
             if let Some(arg) = unreadable_after(field, call) {
                 return Err(ScenarioError::new(
@@ -1262,7 +1344,8 @@ impl Loader<'_> {
                 let s = a.s.clone();
                 match name {
                     "closesocket" => Call::Closesocket { s },
-                    "bind" => Call::Bind { s },
+                    "getsockname" => Call::Getsockname { s },
+                    "getpeername" => Call::Getpeername { s },
                     "incoming" => Call::Incoming { s },
                     "accept" => Call::Accept { s },
                     "complete_connect" => Call::CompleteConnect { s },
@@ -1278,13 +1361,50 @@ impl Loader<'_> {
                 cmd: a.cmd.0,
                 argp: a.argp.0,
             },
-            RawCall::Connect(a) => Call::Connect {
-                s: a.s.clone(),
-                peer: match a.peer {
-                    PeerAnswer::Accepts => Peer::Accepts,
-                    PeerAnswer::Refuses => Peer::Refuses,
-                    PeerAnswer::Silent => Peer::Silent,
+            RawCall::Bind(a) => match &a.name {
+                None => Call::Bind { s: a.s.clone() },
+                Some(text) => Call::BindName {
+                    s: a.s.clone(),
+                    name: text
+                        .parse()
+                        .map_err(|m: &str| self.err(&format!("{args}/name"), m))?,
                 },
+            },
+            RawCall::Connect(a) => match (a.peer, &a.name) {
+                (Some(peer), None) => Call::Connect {
+                    s: a.s.clone(),
+                    peer: match peer {
+                        PeerAnswer::Accepts => Peer::Accepts,
+                        PeerAnswer::Refuses => Peer::Refuses,
+                        PeerAnswer::Silent => Peer::Silent,
+                    },
+                },
+                (None, Some(text)) => Call::ConnectName {
+                    s: a.s.clone(),
+                    name: text
+                        .parse()
+                        .map_err(|m: &str| self.err(&format!("{args}/name"), m))?,
+                },
+                (Some(_), Some(_)) => {
+                    return Err(self.err(
+                        &format!("{args}/name"),
+                        "`connect` takes either `peer` (a remote peer) or `name` (an address of the host), not both",
+                    ))
+                }
+                (None, None) => {
+                    return Err(self.err(
+                        args,
+                        "`connect` needs `peer: accepts|refuses|silent` (a remote peer) or `name` (an address of the host, e.g. \"127.0.0.1:5000\")",
+                    ))
+                }
+            },
+            RawCall::Sendto(a) => Call::Sendto {
+                s: a.s.clone(),
+                to: a
+                    .to
+                    .parse()
+                    .map_err(|m: &str| self.err(&format!("{args}/to"), m))?,
+                len: a.len.map_or(1, |l| l.0),
             },
             RawCall::Setsockopt(a) => {
                 let optval = a.optval.clone().unwrap_or(Buffer::Null);
@@ -1398,6 +1518,7 @@ impl Loader<'_> {
                 match name {
                     "send" => Call::Send { s, len },
                     "recv" => Call::Recv { s, len },
+                    "recvfrom" => Call::Recvfrom { s, len },
                     _ => Call::PeerSends { s, len },
                 }
             }
@@ -1497,6 +1618,8 @@ fn applicable_fields(call: &Call) -> Vec<&'static str> {
             "state",
             "dropped_at",
         ]),
+        Call::Getsockname { .. } | Call::Getpeername { .. } => f.push("name"),
+        Call::Recvfrom { .. } => f.push("from"),
         _ => {}
     }
     f.push("completions");
@@ -1526,6 +1649,10 @@ fn present_call_keys(raw: &StepFile) -> Vec<&'static str> {
         raw.peer.is_some(),
         raw.peer_sends.is_some(),
         raw.keepalive_status.is_some(),
+        raw.getsockname.is_some(),
+        raw.getpeername.is_some(),
+        raw.sendto.is_some(),
+        raw.recvfrom.is_some(),
     ];
     CALL_KEYS
         .iter()
@@ -1544,6 +1671,8 @@ enum RawCall<'a> {
     Listen(&'a crate::schema::ListenArgs),
     Ioctlsocket(&'a crate::schema::IoctlsocketArgs),
     Connect(&'a crate::schema::ConnectArgs),
+    Bind(&'a crate::schema::BindArgs),
+    Sendto(&'a crate::schema::SendtoArgs),
     Setsockopt(&'a crate::schema::SockoptArgs),
     Getsockopt(&'a crate::schema::SockoptArgs),
     Condition(&'a crate::schema::ConditionArgs),
@@ -1564,7 +1693,7 @@ fn raw_call(raw: &StepFile) -> RawCall<'_> {
     } else if let Some(a) = &raw.closesocket {
         RawCall::S("closesocket", a)
     } else if let Some(a) = &raw.bind {
-        RawCall::S("bind", a)
+        RawCall::Bind(a)
     } else if let Some(a) = &raw.listen {
         RawCall::Listen(a)
     } else if let Some(a) = &raw.incoming {
@@ -1597,6 +1726,14 @@ fn raw_call(raw: &StepFile) -> RawCall<'_> {
         RawCall::Len("peer_sends", a)
     } else if let Some(a) = &raw.keepalive_status {
         RawCall::S("keepalive_status", a)
+    } else if let Some(a) = &raw.getsockname {
+        RawCall::S("getsockname", a)
+    } else if let Some(a) = &raw.getpeername {
+        RawCall::S("getpeername", a)
+    } else if let Some(a) = &raw.sendto {
+        RawCall::Sendto(a)
+    } else if let Some(a) = &raw.recvfrom {
+        RawCall::Len("recvfrom", a)
     } else {
         // Unreachable: the caller checked the step has exactly one call key. WSACleanup is the
         // harmless fallback, never a panic.

@@ -42,7 +42,19 @@ pub struct ScenarioFile {
     /// standard user).
     #[serde(default)]
     pub process: Option<ProcessFile>,
+    /// The simulated host: `{addresses: ["192.0.2.10", "2001:db8::10"]}` adds addresses to
+    /// loopback and the wildcard.
+    #[serde(default)]
+    pub host: Option<HostFile>,
     pub steps: Vec<StepFile>,
+}
+
+/// `host: {addresses: [...]}`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostFile {
+    #[serde(default)]
+    pub addresses: Vec<String>,
 }
 
 /// `process: {elevated: true|false}`.
@@ -73,6 +85,9 @@ pub struct RegistryFile {
     pub TcpMaxDataRetransmissions: Option<Int<u32>>,
     #[serde(default)]
     pub PPTPTcpMaxDataRetransmissions: Option<Int<u32>>,
+    /// Before Vista, the highest ephemeral port.
+    #[serde(default)]
+    pub MaxUserPort: Option<Int<u32>>,
 }
 
 /// One step: exactly one call key, plus optional `as`, `expect` and `expect_on`.
@@ -89,7 +104,7 @@ pub struct StepFile {
     #[serde(default)]
     pub closesocket: Option<SArgs>,
     #[serde(default)]
-    pub bind: Option<SArgs>,
+    pub bind: Option<BindArgs>,
     #[serde(default)]
     pub listen: Option<ListenArgs>,
     #[serde(default)]
@@ -122,6 +137,14 @@ pub struct StepFile {
     pub peer_sends: Option<LenArgs>,
     #[serde(default)]
     pub keepalive_status: Option<SArgs>,
+    #[serde(default)]
+    pub getsockname: Option<SArgs>,
+    #[serde(default)]
+    pub getpeername: Option<SArgs>,
+    #[serde(default)]
+    pub sendto: Option<SendtoArgs>,
+    #[serde(default)]
+    pub recvfrom: Option<LenArgs>,
     /// Binds the SOCKET that `socket` or `accept` returns to a name.
     #[serde(default, rename = "as")]
     pub bind_as: Option<String>,
@@ -155,6 +178,10 @@ pub const CALL_KEYS: &[&str] = &[
     "peer",
     "peer_sends",
     "keepalive_status",
+    "getsockname",
+    "getpeername",
+    "sendto",
+    "recvfrom",
 ];
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -209,11 +236,35 @@ pub enum PeerAnswer {
     Silent,
 }
 
+/// `connect`: a remote `peer`, or a `name` (an address of the host), not both.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectArgs {
     pub s: SockRef,
-    pub peer: PeerAnswer,
+    #[serde(default)]
+    pub peer: Option<PeerAnswer>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `bind`: without `name`, the family's wildcard and port 0.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindArgs {
+    pub s: SockRef,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `sendto(s, buf, len, 0, to, tolen)`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendtoArgs {
+    pub s: SockRef,
+    pub to: String,
+    /// Default 1.
+    #[serde(default)]
+    pub len: Option<Int<u32>>,
 }
 
 /// `setsockopt` and `getsockopt` take the same arguments.
@@ -354,6 +405,12 @@ pub struct ExpectFile {
     /// A duration since time zero, or null.
     #[serde(default, deserialize_with = "present")]
     pub dropped_at: Option<Nullable<DurationArg>>,
+    /// getsockname/getpeername: the address written, compared by value.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// recvfrom: the source address written, compared by value.
+    #[serde(default)]
+    pub from: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -400,6 +457,8 @@ impl ExpectFile {
         add(self.probes_sent.is_some(), "probes_sent");
         add(self.state.is_some(), "state");
         add(self.dropped_at.is_some(), "dropped_at");
+        add(self.name.is_some(), "name");
+        add(self.from.is_some(), "from");
         f
     }
 }

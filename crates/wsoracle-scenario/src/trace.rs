@@ -113,6 +113,16 @@ fn render_call_answer(call: &Call, a: &CallAnswer) -> String {
                 );
             }
         }
+        Call::Getsockname { .. } | Call::Getpeername { .. } => {
+            if let Some(n) = a.name_after {
+                let _ = write!(out, "; name {n}");
+            }
+        }
+        Call::Recvfrom { .. } => {
+            if let Some(n) = a.name_after {
+                let _ = write!(out, "; from {n}");
+            }
+        }
         _ => {}
     }
     out

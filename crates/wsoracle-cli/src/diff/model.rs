@@ -146,9 +146,18 @@ pub fn request(call: &Call, bind_as: Option<&str>) -> Request {
             .arg("lpcbBytesReturned", int_ptr(bytes_returned))
             .arg("lpOverlapped", Arg::Bool(*overlapped))
             .arg("lpCompletionRoutine", Arg::Bool(*completion_routine)),
-        Call::Send { s, len } | Call::Recv { s, len } | Call::PeerSends { s, len } => {
-            r.arg("s", sock(s)).arg("len", Arg::Int(i64::from(*len)))
+        Call::Send { s, len }
+        | Call::Recv { s, len }
+        | Call::PeerSends { s, len }
+        | Call::Recvfrom { s, len } => r.arg("s", sock(s)).arg("len", Arg::Int(i64::from(*len))),
+        Call::BindName { s, name } | Call::ConnectName { s, name } => {
+            r.arg("s", sock(s)).arg("name", Arg::Word(name.to_string()))
         }
+        Call::Getsockname { s } | Call::Getpeername { s } => r.arg("s", sock(s)),
+        Call::Sendto { s, to, len } => r
+            .arg("s", sock(s))
+            .arg("to", Arg::Word(to.to_string()))
+            .arg("len", Arg::Int(i64::from(*len))),
         Call::Advance { by } => r.arg("duration", Arg::Word(by.to_string())),
         Call::SetPeer { s, state } => r.arg("s", sock(s)).arg(
             "state",

@@ -17,6 +17,10 @@ use super::proto::{Greeting, RawAnswer, Status, PROTOCOL_VERSION};
 /// The largest trace file read (a trace holds one line per step, a few hundred bytes each).
 pub const MAX_TRACE_BYTES: u64 = 1 << 30;
 
+/// The longest line of a trace read: a step record holds one request and one answer, whose
+/// largest buffers (1 MiB, the protocol's bound) are 2 MiB of hex each.
+pub const MAX_LINE_BYTES: usize = 8 << 20;
+
 /// The trace format version this binary writes and reads.
 pub const FORMAT_VERSION: u64 = 1;
 
@@ -297,6 +301,16 @@ impl Trace {
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty());
+        if let Some((i, _)) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.len() > MAX_LINE_BYTES)
+        {
+            return Err(format!(
+                "line {}: longer than {MAX_LINE_BYTES} bytes, more than any trace line; not a trace",
+                i + 1
+            ));
+        }
         let (_, first) = lines.next().ok_or("empty trace")?;
         let h: Value = serde_json::from_str(first).map_err(|e| format!("line 1: not JSON: {e}"))?;
         check_version(&h, 1)?;
@@ -454,6 +468,10 @@ mod tests {
             .unwrap_err()
             .contains("protocol version 3"));
         assert!(Trace::parse("").is_err());
+        let long = format!("{}\n", "x".repeat(MAX_LINE_BYTES + 1));
+        assert!(Trace::parse(&long)
+            .unwrap_err()
+            .contains("line 1: longer than"));
     }
 
     #[test]

@@ -222,6 +222,8 @@ pub struct Ctx<'a> {
     /// Every option value of the socket (for options that look at another's).
     pub values: &'a OptionValues,
     pub now: u64,
+    /// The process runs as an administrator (`Config::elevated`).
+    pub elevated: bool,
 }
 
 /// A hook that decides a setsockopt for one option (after the common checks and availability).

@@ -253,6 +253,7 @@ impl Stack {
             stored: values.get(def.slot),
             values,
             now: self.now().0,
+            elevated: self.config().elevated,
         }
     }
 

@@ -111,6 +111,7 @@ option_table! {
     IPPROTO_TCP TCP_KEEPCNT => tcp_keepalive::CNT;
     IPPROTO_TCP TCP_KEEPINTVL => tcp_keepalive::INTVL;
     IPPROTO_TCP TCP_BSDURGENT => tcp_urgent::BSDURGENT;
+    IPPROTO_IPV6 IPV6_V6ONLY => ipv6_v6only::DEF;
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! One file per option (or per family of options that share their rules): its descriptor, its
 //! rules with their evidence, and its hooks where it needs code. `table.rs` lists them.
 
+pub mod ipv6_v6only;
 pub mod so_acceptconn;
 pub mod so_broadcast;
 pub mod so_buffers;

@@ -48,7 +48,7 @@ pub static EXCLUSIVEADDRUSE: OptionDef = OptionDef {
     class: LenClass::B,
     modelling: Modelling::Simulated,
     slot: Slot::Flag(4),
-    extra_rules: &[&CONFLICT],
+    extra_rules: &[&CONFLICT, &crate::net::XP_EXCLUSIVE_ADMIN],
     set_hook: Some(set),
     ..base(
         Level::SOL_SOCKET,
@@ -71,6 +71,16 @@ fn set(def: &OptionDef, ctx: &Ctx<'_>, optval: InBuf<'_>, optlen: i32) -> Decisi
     match d.verdict {
         Verdict::Ok(SetAction::Store(_, v)) if v != 0 && ctx.values.get(other.slot) == Some(1) => {
             Decision::fail(Reason::InvalidArgument, &CONFLICT)
+        }
+        // doc:D-REUSE: up to XP only the Administrators group may use SO_EXCLUSIVEADDRUSE
+        // (where it fails for a standard user: assumption A64).
+        Verdict::Ok(SetAction::Store(_, v))
+            if v != 0
+                && def.optname == OptName::SO_EXCLUSIVEADDRUSE
+                && !ctx.elevated
+                && !ctx.version.at_least(crate::version::threshold::SERVER_2003) =>
+        {
+            Decision::fail(Reason::AccessDenied, &crate::net::XP_EXCLUSIVE_ADMIN)
         }
         _ => d,
     }
