@@ -263,10 +263,19 @@ fn hot_calls() {
     let mut st3 = st.clone();
     let mut st4 = st.clone();
     let mut st5 = st.clone();
+    let mut st6 = st.clone();
+    // The other fidelity decided only when asked for (Config::with_other_fidelity(false)).
+    let mut fast = started(Config::new(win11()).with_other_fidelity(false));
+    let fs = tcp(&mut fast);
+    fast.connect(fs, Peer::Accepts);
+    let mut fast2 = fast.clone();
     let mut m_ka = || model_pair(&mut st, s, Level::SOL_SOCKET, OptName::SO_KEEPALIVE, 1);
     let mut m_cnt = || model_pair(&mut st2, s, Level::IPPROTO_TCP, OptName::TCP_KEEPCNT, 5);
     let bad = SocketHandle::INVALID_SOCKET;
     let mut m_bad = || model_pair(&mut st3, bad, Level::SOL_SOCKET, OptName::SO_KEEPALIVE, 1);
+    let mut m_nd = || model_pair(&mut st6, s, Level::IPPROTO_TCP, OptName::TCP_NODELAY, 1);
+    let mut f_ka = || model_pair(&mut fast, fs, Level::SOL_SOCKET, OptName::SO_KEEPALIVE, 1);
+    let mut f_nd = || model_pair(&mut fast2, fs, Level::IPPROTO_TCP, OptName::TCP_NODELAY, 1);
     let mut m_set = || {
         let out = st4.setsockopt(
             black_box(s),
@@ -297,6 +306,8 @@ fn hot_calls() {
     #[cfg(target_os = "linux")]
     let mut k_cnt = || kernel::pair(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 5);
     #[cfg(target_os = "linux")]
+    let mut k_nd = || kernel::pair(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1);
+    #[cfg(target_os = "linux")]
     let mut k_bad = || kernel::pair(-1, libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1);
     #[cfg_attr(not(target_os = "linux"), allow(unused_mut))]
     let mut cases: Vec<(&str, &mut dyn FnMut())> = vec![
@@ -305,12 +316,16 @@ fn hot_calls() {
         ("model INVALID_SOCKET", &mut m_bad),
         ("model setsockopt(SO_KEEPALIVE) alone", &mut m_set),
         ("model getsockopt(SO_KEEPALIVE) alone", &mut m_get),
+        ("model TCP_NODELAY", &mut m_nd),
+        ("model SO_KEEPALIVE, one fidelity", &mut f_ka),
+        ("model TCP_NODELAY, one fidelity", &mut f_nd),
     ];
     #[cfg(target_os = "linux")]
     {
         cases.push(("kernel SO_KEEPALIVE", &mut k_ka));
         cases.push(("kernel TCP_KEEPCNT", &mut k_cnt));
         cases.push(("kernel EBADF", &mut k_bad));
+        cases.push(("kernel TCP_NODELAY", &mut k_nd));
     }
     let ns = interleaved(15, 20_000, &mut cases);
     let names: Vec<&str> = cases.iter().map(|(n, _)| *n).collect();
@@ -321,6 +336,9 @@ fn hot_calls() {
         ("model SO_KEEPALIVE", "kernel SO_KEEPALIVE"),
         ("model TCP_KEEPCNT", "kernel TCP_KEEPCNT"),
         ("model INVALID_SOCKET", "kernel EBADF"),
+        ("model TCP_NODELAY", "kernel TCP_NODELAY"),
+        ("model SO_KEEPALIVE, one fidelity", "kernel SO_KEEPALIVE"),
+        ("model TCP_NODELAY, one fidelity", "kernel TCP_NODELAY"),
     ] {
         let (mv, kv) = (get(m).unwrap_or(f64::NAN), get(k));
         match kv {
