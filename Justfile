@@ -33,6 +33,15 @@ spec-doc:
 bench:
     cargo bench -p wsoracle-model
 
+# The whole exhaustive search (every group, preset and fidelity), three times; the summary line
+# gives the wall time of each run.
+bench-explore:
+    cargo build --release -p wsoracle-cli && for i in 1 2 3; do ./target/release/wsoracle explore | tail -n 1; done
+
+# Regenerate docs/matrix.md and docs/matrix.json (the version matrix).
+matrix:
+    UPDATE_DOCS=1 cargo test -p wsoracle-explore --test matrix_doc
+
 # The probe's smoke requests under Wine, compared with the recorded Wine 8.0 answers.
 wine-smoke:
     bash scripts/probe-smoke.sh

@@ -24,6 +24,7 @@ macro_rules! out {
 mod diff;
 mod explain;
 mod explain_option;
+mod explore;
 mod guard;
 mod profiles;
 mod run;
@@ -51,6 +52,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Compare the model with another backend.
     Diff(diff::DiffArgs),
+    /// Search the model's states exhaustively, walk them at random, or diff two presets.
+    Explore(explore::ExploreArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Schema => schema(),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Explore(args) => explore::run(args),
     };
     ExitCode::from(u8::try_from(status).unwrap_or(2))
 }

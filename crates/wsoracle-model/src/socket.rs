@@ -138,7 +138,7 @@ impl Peer {
 }
 
 /// What set a per-socket keep-alive value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[repr(u8)]
 pub(crate) enum Origin {
     /// Not set on this socket: the system value applies.
@@ -151,7 +151,7 @@ pub(crate) enum Origin {
 }
 
 /// One socket's record. Kept within 64 bytes (a test checks) so that a socket table is cheap.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Socket {
     pub(crate) af: AddressFamily,
     pub(crate) socket_type: SocketType,
@@ -270,6 +270,34 @@ impl Socket {
 
     pub fn is_stream(&self) -> bool {
         self.socket_type == SocketType::SOCK_STREAM
+    }
+
+    /// Connections waiting in a listener's backlog.
+    pub fn backlog(&self) -> u16 {
+        self.backlog
+    }
+
+    /// Bytes from the peer waiting to be read (0 while a recv is pending).
+    pub fn unread_bytes(&self) -> u16 {
+        if self.recv_pending {
+            0
+        } else {
+            self.rx
+        }
+    }
+
+    /// A copy of the record without its instants (`idle_since` zero, `dropped_at` zero once
+    /// dropped): two records that differ only in when things happened compare equal. For
+    /// exploration's canonical states, which take the schedule from `next_keepalive_event`
+    /// (the idle period of an answering connection is rolled forward only when read); the copy
+    /// is not a socket the model runs.
+    pub fn without_instants(&self) -> Socket {
+        let mut copy = *self;
+        copy.idle_since = 0;
+        if self.dropped_at != u64::MAX {
+            copy.dropped_at = 0;
+        }
+        copy
     }
 }
 

@@ -272,6 +272,17 @@ impl Stack {
         self.now
     }
 
+    /// The environment set by [`Stack::set_condition`]: (network down, blocking call in
+    /// progress).
+    pub fn conditions(&self) -> (bool, bool) {
+        (self.network_down, self.blocking_call)
+    }
+
+    /// The thread's SO_OPENTYPE (the model's process has one thread).
+    pub fn thread_open_type(&self) -> u32 {
+        self.open_type
+    }
+
     /// Moves virtual time forward (timeline.rs's `advance` is the only caller). Never moves it
     /// back.
     pub(crate) fn set_now(&mut self, t: Instant) {

@@ -351,6 +351,11 @@ impl OptionDef {
         }
     }
 
+    /// The option has a hook: some of its decisions are its own code, not the generic ones.
+    pub fn has_hooks(&self) -> bool {
+        self.set_hook.is_some() || self.get_hook.is_some()
+    }
+
     /// Every rule this option names.
     pub fn rules(&self) -> impl Iterator<Item = &'static Rule> + '_ {
         let always = self.availability.observed == Since::Always

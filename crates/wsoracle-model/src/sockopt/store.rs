@@ -20,7 +20,7 @@ pub const WORDS: usize = 22;
 
 /// One multicast membership (IP_ADD_MEMBERSHIP, IPV6_ADD_MEMBERSHIP): the group and the
 /// interface as the caller gave them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Group {
     pub v6: bool,
     /// The group address in network byte order (IPv4 in the first four bytes).
@@ -33,7 +33,7 @@ pub struct Group {
 pub const GROUPS: usize = 4;
 
 /// The option values of one socket.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct OptionValues {
     flags: u32,
     flags_set: u32,
@@ -96,6 +96,15 @@ impl OptionValues {
                 let i = usize::from(w) % WORDS;
                 (self.words_set & (1 << i) != 0).then_some(self.words[i])
             }
+        }
+    }
+
+    /// A copy with the connection instant reduced to whether there is one (for exploration's
+    /// canonical states: SO_CONNECT_TIME's value grows with time, its rule does not change).
+    pub fn without_connect_instant(&self) -> OptionValues {
+        OptionValues {
+            connected_at: self.connected_at.map(|_| 0),
+            ..*self
         }
     }
 

@@ -1,0 +1,100 @@
+//! `wsoracle explore` end to end: the search's summary line, a random walk's repro line, the
+//! diff of two presets, the findings written as scenarios that `wsoracle run` passes.
+
+use std::process::Command;
+
+fn wsoracle(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wsoracle"))
+        .args(args)
+        .output()
+        .expect("run wsoracle");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_search_ends_with_one_summary_line() {
+    let (code, out) = wsoracle(&[
+        "explore",
+        "--group",
+        "SO_DEBUG",
+        "--profile",
+        "win7",
+        "--fidelity",
+        "observed",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let last = lines.last().copied().unwrap_or_default();
+    assert!(
+        last.starts_with("explored: ") && last.ends_with(" s"),
+        "{last}"
+    );
+    assert!(last.contains(" rules reached, in "), "{last}");
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("explored: ")).count(),
+        1
+    );
+    assert!(out.contains("1 searches"), "{out}");
+    assert!(out.contains("rules never reached:"), "{out}");
+}
+
+#[test]
+fn a_random_walk_prints_its_repro_line_first() {
+    let (code, out) = wsoracle(&[
+        "explore",
+        "--random",
+        "--seed",
+        "11",
+        "--steps",
+        "300",
+        "--profile",
+        "win11",
+        "--fidelity",
+        "observed",
+    ]);
+    assert!(code == 0 || code == 1, "{out}");
+    assert!(
+        out.starts_with(
+            "repro: wsoracle explore --random --seed 11 --steps 300 --profile win11 --fidelity observed"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("walked: "), "{out}");
+}
+
+#[test]
+fn diff_prints_only_what_differs_between_two_presets() {
+    let (code, out) = wsoracle(&["explore", "--diff", "win2003", "win7"]);
+    assert_eq!(code, 0, "{out}");
+    // wine:K11: getsockopt(SO_KEEPALIVE) writes one byte from Vista on.
+    assert!(out.contains("SOL_SOCKET SO_KEEPALIVE"), "{out}");
+    assert!(out
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .ends_with("differ between win2003 and win7"));
+    let (_, same) = wsoracle(&["explore", "--diff", "win10-21h2", "win10-21h2"]);
+    assert!(same.starts_with("0 rows"), "{same}");
+}
+
+#[test]
+fn findings_are_written_as_scenarios_that_run() {
+    let dir = std::env::temp_dir().join(format!("wsoracle-explore-{}", std::process::id()));
+    let (code, out) = wsoracle(&[
+        "explore",
+        "--group",
+        "TCP_NODELAY",
+        "--profile",
+        "win2003",
+        "--write-findings",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("wrote "), "{out}");
+    let (code, run) = wsoracle(&["run", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{run}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,884 @@
+//! Running one call of the alphabet on a stack, the canonical form of a state, and the
+//! invariants checked on every transition.
+
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use wsoracle_model::abi::{InBuf, IntPtr, OutBuf};
+use wsoracle_model::ioctl::TCP_KEEPALIVE_SIZE;
+use wsoracle_model::outcome::Ret;
+use wsoracle_model::provenance::Basis;
+use wsoracle_model::sockopt::def::{Access, Modelling, OptionDef, ValueKind};
+use wsoracle_model::sockopt::store::{OptionValues, Slot};
+use wsoracle_model::sockopt::table::{lookup, Lookup, OPTIONS};
+use wsoracle_model::time::Duration;
+use wsoracle_model::{Outcome, Rule, Socket, SocketHandle, Stack, WsaError, WsaIoctlArgs};
+
+use crate::alphabet::{Call, Handle, InArg, IoctlArg, LenArg, OutArg, Time};
+
+/// A fast, deterministic hasher for the search's tables (the keys are the explorer's own, not
+/// attacker-chosen): the multiply-rotate of rustc's FxHasher.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// The rules one transition reached (at most 32 are kept; more never happen under the bounds).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reached {
+    items: [Option<&'static Rule>; 32],
+    len: usize,
+}
+
+impl Reached {
+    pub fn push(&mut self, r: &'static Rule) {
+        if self.len < self.items.len() {
+            self.items[self.len] = Some(r);
+            self.len += 1;
+        }
+    }
+
+    pub fn extend(&mut self, rules: impl IntoIterator<Item = &'static Rule>) {
+        for r in rules {
+            self.push(r);
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static Rule> + '_ {
+        self.items[..self.len].iter().flatten().copied()
+    }
+}
+
+/// How far the search goes: the state is bounded by these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// WSAStartup calls outstanding at most.
+    pub startups: u32,
+    /// `socket()` is called only while fewer sockets than this are open.
+    pub create_below: usize,
+    /// Sockets open at most (an `accept` beyond it is not made).
+    pub sockets: usize,
+    /// Connections waiting in a listener's backlog at most.
+    pub backlog: u16,
+    /// Unread bytes from the peer at most.
+    pub unread: u16,
+}
+
+impl Bounds {
+    pub const OPTIONS: Bounds = Bounds {
+        startups: 1,
+        create_below: 1,
+        sockets: 2,
+        backlog: 1,
+        unread: 1,
+    };
+    /// A group of interacting options (the keep-alive family, SO_REUSEADDR/SO_EXCLUSIVEADDRUSE,
+    /// SO_LINGER/SO_DONTLINGER): one socket, so that the product of their values stays
+    /// searchable; `accept`'s inheritance is searched for the single options and walked at
+    /// random for these.
+    pub const GROUP: Bounds = Bounds {
+        startups: 1,
+        create_below: 1,
+        sockets: 1,
+        backlog: 1,
+        unread: 1,
+    };
+    pub const PROCESS: Bounds = Bounds {
+        startups: 2,
+        create_below: 1,
+        sockets: 1,
+        backlog: 1,
+        unread: 1,
+    };
+}
+
+/// The canonical form of a state: handles renamed (the sockets are an unordered set), time
+/// normalised (every instant is an age before now; SO_CONNECT_TIME's instant reduced to
+/// "connected"), the last error left out (no rule reads it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    startup: u32,
+    conditions: (bool, bool),
+    open_type: u32,
+    sockets: Vec<SocketKey>,
+}
+
+/// One socket of a canonical state: its record without instants, its reduced option values,
+/// and its next keep-alive event (in how many ms, and which: the rule's address).
+type SocketKey = (Socket, OptionValues, Option<(u64, usize)>);
+
+/// An option value reduced to the classes the rules distinguish: a stored word (not simulated)
+/// is unset, zero or non-zero; a `struct linger` keeps whether each half is zero. No rule reads
+/// a stored value except to write it back, so states that differ only there behave alike.
+fn reduce(values: &OptionValues) -> OptionValues {
+    let mut out = values.without_connect_instant();
+    for def in OPTIONS {
+        if def.modelling == Modelling::Simulated || !matches!(def.slot, Slot::Word(_)) {
+            continue;
+        }
+        let Some(v) = values.get(def.slot) else {
+            continue;
+        };
+        let class = match def.value {
+            ValueKind::Linger => u32::from(v & 0xffff != 0) | (u32::from(v >> 16 != 0) << 16),
+            ValueKind::Dword | ValueKind::Bounded { .. } => u32::from(v != 0),
+            _ => v,
+        };
+        out.set(def.slot, class);
+    }
+    out
+}
+
+/// Whether two states are the same, exactly (no allocation).
+pub fn same_state(a: &Stack, b: &Stack) -> bool {
+    a.startup_count() == b.startup_count()
+        && a.conditions() == b.conditions()
+        && a.thread_open_type() == b.thread_open_type()
+        && a.now() == b.now()
+        && a.sockets().count() == b.sockets().count()
+        && a.sockets().zip(b.sockets()).all(|((ha, sa), (hb, sb))| {
+            ha == hb && sa == sb && a.socket_options(ha) == b.socket_options(hb)
+        })
+}
+
+pub fn key(st: &Stack) -> Key {
+    let now = st.now().0;
+    let mut sockets: Vec<(u64, SocketKey)> = st
+        .sockets()
+        .map(|(h, s)| {
+            let v = st.socket_options(h).map_or(OptionValues::EMPTY, reduce);
+            // The schedule: when the next keep-alive event comes, and which (its rule).
+            let next = st
+                .next_keepalive_event(h)
+                .map(|e| (e.at.0.saturating_sub(now), e.rule as *const Rule as usize));
+            let entry = (s.without_instants(), v, next);
+            let mut hasher = FxHasher::default();
+            entry.hash(&mut hasher);
+            (hasher.finish(), entry)
+        })
+        .collect();
+    sockets.sort_by_key(|(h, _)| *h);
+    Key {
+        startup: st.startup_count(),
+        conditions: st.conditions(),
+        open_type: st.thread_open_type(),
+        sockets: sockets.into_iter().map(|(_, e)| e).collect(),
+    }
+}
+
+/// Everything observable about the state, exactly (for "a failed call changes nothing").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    startup: u32,
+    conditions: (bool, bool),
+    open_type: u32,
+    now: u64,
+    sockets: Vec<(SocketHandle, Socket, OptionValues)>,
+}
+
+pub fn snapshot(st: &Stack) -> Snapshot {
+    Snapshot {
+        startup: st.startup_count(),
+        conditions: st.conditions(),
+        open_type: st.thread_open_type(),
+        now: st.now().0,
+        sockets: st
+            .sockets()
+            .map(|(h, s)| {
+                (
+                    h,
+                    *s,
+                    st.socket_options(h).copied().unwrap_or(OptionValues::EMPTY),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The handle a call argument names in this state; `None` when the call is not enabled.
+pub fn resolve(st: &Stack, h: Handle) -> Option<SocketHandle> {
+    match h {
+        Handle::Open(i) => st.sockets().nth(usize::from(i)).map(|(h, _)| h),
+        Handle::NotASocket => Some(SocketHandle::from_raw(0xdead_beef)),
+    }
+}
+
+/// The instant of the earliest keep-alive event of any socket, with its rule.
+pub fn next_event(st: &Stack) -> Option<(u64, &'static Rule)> {
+    st.sockets()
+        .filter_map(|(h, _)| st.next_keepalive_event(h))
+        .map(|e| (e.at.0, e.rule))
+        .min_by_key(|(at, _)| *at)
+}
+
+/// Whether the call may be made in this state under the bounds.
+pub fn enabled(st: &Stack, call: &Call, bounds: &Bounds) -> bool {
+    let open = st.sockets().count();
+    if let Some(Handle::Open(i)) = call.handle() {
+        if usize::from(i) >= open {
+            return false;
+        }
+    }
+    let sock = || {
+        call.handle()
+            .and_then(|h| resolve(st, h))
+            .and_then(|h| st.socket(h))
+    };
+    match call {
+        Call::Startup(_) => st.startup_count() < bounds.startups,
+        Call::Socket(_) => open < bounds.create_below,
+        Call::Accept(_) => open < bounds.sockets,
+        Call::Incoming(_) => sock().is_none_or(|s| s.backlog() < bounds.backlog),
+        Call::PeerSends(_) => sock().is_none_or(|s| s.unread_bytes() < bounds.unread),
+        Call::Advance(Time::ToNextEvent | Time::JustBeforeNextEvent) => next_event(st).is_some(),
+        _ => true,
+    }
+}
+
+/// What one transition showed.
+#[derive(Debug, Default)]
+pub struct Observed {
+    /// The outcome of a Winsock call.
+    pub outcome: Option<Outcome>,
+    /// The call was a misuse of the model (a scenario error), or an action that returned Err.
+    pub misuse: bool,
+    /// The rules the call reached (both fidelities, completions, keep-alive events).
+    pub rules: Reached,
+    /// The bytes written into a getsockopt buffer and `*optlen` after the call.
+    pub got: Option<(Vec<u8>, i32)>,
+}
+
+fn in_bytes(value: u32, buf: u8) -> Vec<u8> {
+    let mut b = vec![0u8; usize::from(buf)];
+    for (i, byte) in value.to_le_bytes().iter().enumerate() {
+        if i < b.len() {
+            b[i] = *byte;
+        }
+    }
+    b
+}
+
+/// The input of a WSAIoctl argument class.
+pub fn ioctl_input(code: wsoracle_model::IoctlCode, arg: IoctlArg) -> (Option<Vec<u8>>, u32) {
+    let natural = |onoff: u32, time: u32, interval: u32| {
+        if code == wsoracle_model::IoctlCode::SIO_KEEPALIVE_VALS {
+            wsoracle_model::ioctl::tcp_keepalive_bytes(onoff, time, interval).to_vec()
+        } else {
+            onoff.to_le_bytes().to_vec()
+        }
+    };
+    match arg {
+        IoctlArg::Natural {
+            onoff,
+            time,
+            interval,
+        } => {
+            let b = natural(onoff, time, interval);
+            let n = b.len() as u32;
+            (Some(b), n)
+        }
+        IoctlArg::Short => {
+            let mut b = natural(1, 1000, 1000);
+            b.pop();
+            let n = b.len() as u32;
+            (Some(b), n)
+        }
+        IoctlArg::NullInput => (None, 0),
+        IoctlArg::BadInput => (None, TCP_KEEPALIVE_SIZE),
+        IoctlArg::NullReturned
+        | IoctlArg::BadReturned
+        | IoctlArg::OutBuffer
+        | IoctlArg::Overlapped { .. } => {
+            let b = natural(1, 1000, 1000);
+            let n = b.len() as u32;
+            (Some(b), n)
+        }
+    }
+}
+
+/// Makes the call. The caller has checked it is enabled.
+pub fn run(st: &mut Stack, call: &Call) -> Observed {
+    let mut obs = Observed::default();
+    let h = call.handle().and_then(|h| resolve(st, h));
+    let s = h.unwrap_or(SocketHandle::INVALID_SOCKET);
+    let outcome = match *call {
+        Call::Startup(v) => Some(st.wsa_startup(v)),
+        Call::Cleanup => Some(st.wsa_cleanup()),
+        Call::Socket(k) => Some(st.socket_create(k.af, k.ty, k.protocol)),
+        Call::Close(_) => Some(st.closesocket(s)),
+        Call::Bind(_) => Some(st.bind(s)),
+        Call::Listen(_) => Some(st.listen(s)),
+        Call::Incoming(_) => {
+            match st.incoming(s) {
+                Ok(r) => obs.rules.push(r),
+                Err(_) => obs.misuse = true,
+            }
+            None
+        }
+        Call::Accept(_) => match st.accept(s) {
+            Ok(o) => Some(o),
+            Err(_) => {
+                obs.misuse = true;
+                None
+            }
+        },
+        Call::Ioctlsocket(_, code, argp) => Some(st.ioctlsocket(s, code, argp)),
+        Call::Connect(_, peer) => Some(st.connect(s, peer)),
+        Call::CompleteConnect(_) => match st.complete_connect(s) {
+            Ok(o) => Some(o),
+            Err(_) => {
+                obs.misuse = true;
+                None
+            }
+        },
+        Call::Condition {
+            network_down,
+            blocking_call,
+        } => {
+            st.set_condition(network_down, blocking_call);
+            None
+        }
+        Call::Set {
+            level,
+            optname,
+            optval,
+            optlen,
+            ..
+        } => {
+            let bytes;
+            let buf = match optval {
+                InArg::Null => InBuf::Null,
+                InArg::Bad => InBuf::BadPointer,
+                InArg::Value { value, buf } => {
+                    bytes = in_bytes(value, buf);
+                    InBuf::Bytes(&bytes)
+                }
+            };
+            Some(st.setsockopt(s, level, optname, buf, optlen))
+        }
+        Call::Get {
+            level,
+            optname,
+            optval,
+            optlen,
+            ..
+        } => {
+            let mut mem = match optval {
+                OutArg::Buf(n) => vec![0xcc; usize::from(n)],
+                _ => Vec::new(),
+            };
+            let mut len = match optlen {
+                LenArg::Value(v) => v,
+                _ => 0,
+            };
+            let buf = match optval {
+                OutArg::Null => OutBuf::Null,
+                OutArg::Bad => OutBuf::BadPointer,
+                OutArg::Buf(_) => OutBuf::Bytes(&mut mem),
+            };
+            let ptr = match optlen {
+                LenArg::Null => IntPtr::Null,
+                LenArg::Bad => IntPtr::BadPointer,
+                LenArg::Value(_) => IntPtr::Value(&mut len),
+            };
+            let o = st.getsockopt(s, level, optname, buf, ptr);
+            obs.got = Some((mem, len));
+            Some(o)
+        }
+        Call::Ioctl { code, arg, .. } => {
+            let (input, cb_in) = ioctl_input(code, arg);
+            let mut returned = 0xdead_beef_u32;
+            let mut out = [0xccu8; 4];
+            let args = WsaIoctlArgs {
+                s,
+                code,
+                in_buf: match (&input, arg) {
+                    (_, IoctlArg::BadInput) => InBuf::BadPointer,
+                    (Some(b), _) => InBuf::Bytes(b),
+                    (None, _) => InBuf::Null,
+                },
+                cb_in,
+                out_buf: match arg {
+                    IoctlArg::OutBuffer => OutBuf::Bytes(&mut out),
+                    _ => OutBuf::Null,
+                },
+                cb_out: if arg == IoctlArg::OutBuffer { 4 } else { 0 },
+                bytes_returned: match arg {
+                    IoctlArg::NullReturned => IntPtr::Null,
+                    IoctlArg::BadReturned => IntPtr::BadPointer,
+                    _ => IntPtr::Value(&mut returned),
+                },
+                overlapped: matches!(arg, IoctlArg::Overlapped { .. }),
+                completion_routine: matches!(arg, IoctlArg::Overlapped { routine: true }),
+            };
+            Some(st.wsa_ioctl(args))
+        }
+        Call::Send(_) => Some(st.send(s, 1)),
+        Call::Recv(_, len) => Some(st.recv(s, len)),
+        Call::Advance(t) => {
+            let d = match (t, next_event(st)) {
+                (Time::Zero, _) | (_, None) => 0,
+                (Time::ToNextEvent, Some((at, rule))) => {
+                    obs.rules.push(rule);
+                    at.saturating_sub(st.now().0)
+                }
+                (Time::JustBeforeNextEvent, Some((at, _))) => {
+                    at.saturating_sub(st.now().0).saturating_sub(1)
+                }
+            };
+            for c in st.advance(Duration::from_millis(d)) {
+                obs.rules.push(c.rule);
+            }
+            // The settings the schedule ran with, each with its rule.
+            for (h, _) in st.sockets() {
+                if let Some(e) = st.keepalive_in_force(h) {
+                    obs.rules
+                        .extend([e.idle_ms.rule, e.interval_ms.rule, e.count.rule]);
+                }
+            }
+            None
+        }
+        Call::SetPeer(_, peer) => {
+            match st.set_peer(s, peer) {
+                Ok(r) => obs.rules.push(r),
+                Err(_) => obs.misuse = true,
+            }
+            None
+        }
+        Call::PeerSends(_) => {
+            match st.peer_sends(s, 1) {
+                Ok(done) => obs.rules.extend(done.iter().map(|c| c.rule)),
+                Err(_) => obs.misuse = true,
+            }
+            None
+        }
+    };
+    if let Some(o) = &outcome {
+        obs.rules.push(o.rule);
+        if let Some(other) = &o.other {
+            obs.rules.push(other.rule);
+        }
+    }
+    obs.outcome = outcome;
+    obs
+}
+
+/// Which invariant a transition broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Invariant {
+    NoPanic,
+    FailedCallChangesNothing,
+    ErrorIsListed,
+    SetReadsBack,
+    FidelitiesDifferByRule,
+}
+
+impl Invariant {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Invariant::NoPanic => "no panic",
+            Invariant::FailedCallChangesNothing => "a failed call changes nothing",
+            Invariant::ErrorIsListed => {
+                "every error is one the documentation lists for the call, or observed"
+            }
+            Invariant::SetReadsBack => {
+                "a successful set reads back as the value kind normalises it"
+            }
+            Invariant::FidelitiesDifferByRule => {
+                "the two fidelities differ only where a rule says so"
+            }
+        }
+    }
+}
+
+/// The errors each call's Microsoft page lists (its "Return value" table).
+pub fn documented_errors(call: &str) -> &'static [&'static str] {
+    match call {
+        "WSACleanup" => &["WSANOTINITIALISED", "WSAENETDOWN", "WSAEINPROGRESS"],
+        "socket" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEAFNOSUPPORT",
+            "WSAEINPROGRESS",
+            "WSAEMFILE",
+            "WSAEINVAL",
+            "WSAENOBUFS",
+            "WSAEPROTONOSUPPORT",
+            "WSAEPROTOTYPE",
+            "WSAESOCKTNOSUPPORT",
+        ],
+        "closesocket" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAENOTSOCK",
+            "WSAEINPROGRESS",
+            "WSAEINTR",
+            "WSAEWOULDBLOCK",
+        ],
+        "bind" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEACCES",
+            "WSAEADDRINUSE",
+            "WSAEADDRNOTAVAIL",
+            "WSAEFAULT",
+            "WSAEINPROGRESS",
+            "WSAEINVAL",
+            "WSAENOBUFS",
+            "WSAENOTSOCK",
+        ],
+        "listen" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEADDRINUSE",
+            "WSAEINPROGRESS",
+            "WSAEINVAL",
+            "WSAEISCONN",
+            "WSAEMFILE",
+            "WSAENOBUFS",
+            "WSAENOTSOCK",
+            "WSAEOPNOTSUPP",
+        ],
+        "accept" => &[
+            "WSANOTINITIALISED",
+            "WSAECONNRESET",
+            "WSAEFAULT",
+            "WSAEINTR",
+            "WSAEINVAL",
+            "WSAEINPROGRESS",
+            "WSAEMFILE",
+            "WSAENETDOWN",
+            "WSAENOBUFS",
+            "WSAENOTSOCK",
+            "WSAEOPNOTSUPP",
+            "WSAEWOULDBLOCK",
+        ],
+        "ioctlsocket" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEINPROGRESS",
+            "WSAENOTSOCK",
+            "WSAEFAULT",
+        ],
+        "connect" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEADDRINUSE",
+            "WSAEINTR",
+            "WSAEINPROGRESS",
+            "WSAEALREADY",
+            "WSAEADDRNOTAVAIL",
+            "WSAEAFNOSUPPORT",
+            "WSAECONNREFUSED",
+            "WSAEFAULT",
+            "WSAEINVAL",
+            "WSAEISCONN",
+            "WSAENETUNREACH",
+            "WSAEHOSTUNREACH",
+            "WSAENOBUFS",
+            "WSAENOTSOCK",
+            "WSAETIMEDOUT",
+            "WSAEWOULDBLOCK",
+            "WSAEACCES",
+        ],
+        "setsockopt" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEFAULT",
+            "WSAEINPROGRESS",
+            "WSAEINVAL",
+            "WSAENETRESET",
+            "WSAENOPROTOOPT",
+            "WSAENOTCONN",
+            "WSAENOTSOCK",
+        ],
+        "getsockopt" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEFAULT",
+            "WSAEINPROGRESS",
+            "WSAEINVAL",
+            "WSAENOPROTOOPT",
+            "WSAENOTSOCK",
+        ],
+        "WSAIoctl" => &[
+            "WSAENETDOWN",
+            "WSAEFAULT",
+            "WSAEINVAL",
+            "WSAEINPROGRESS",
+            "WSAENOTSOCK",
+            "WSAEOPNOTSUPP",
+            "WSA_IO_PENDING",
+            "WSAEWOULDBLOCK",
+        ],
+        "send" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEACCES",
+            "WSAEINTR",
+            "WSAEINPROGRESS",
+            "WSAEFAULT",
+            "WSAENETRESET",
+            "WSAENOBUFS",
+            "WSAENOTCONN",
+            "WSAENOTSOCK",
+            "WSAEOPNOTSUPP",
+            "WSAESHUTDOWN",
+            "WSAEWOULDBLOCK",
+            "WSAEMSGSIZE",
+            "WSAEHOSTUNREACH",
+            "WSAEINVAL",
+            "WSAECONNABORTED",
+            "WSAECONNRESET",
+            "WSAETIMEDOUT",
+        ],
+        "recv" => &[
+            "WSANOTINITIALISED",
+            "WSAENETDOWN",
+            "WSAEFAULT",
+            "WSAENOTCONN",
+            "WSAEINTR",
+            "WSAEINPROGRESS",
+            "WSAENETRESET",
+            "WSAENOTSOCK",
+            "WSAEOPNOTSUPP",
+            "WSAESHUTDOWN",
+            "WSAEWOULDBLOCK",
+            "WSAEMSGSIZE",
+            "WSAEINVAL",
+            "WSAECONNABORTED",
+            "WSAETIMEDOUT",
+            "WSAECONNRESET",
+        ],
+        _ => &[],
+    }
+}
+
+fn failed(o: &Outcome) -> bool {
+    o.ret == Ret::NotModelled
+        || o.ret == Ret::ERR
+        || o.ret == Ret::Socket(SocketHandle::INVALID_SOCKET)
+}
+
+/// A broken invariant, with what the transition showed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Broken {
+    pub invariant: Invariant,
+    /// The rule the call answered with, if any.
+    pub rule: Option<&'static str>,
+    pub detail: String,
+}
+
+/// The descriptor a set or get reaches, if it reaches one of the table.
+pub fn def_of(call: &Call) -> Option<&'static OptionDef> {
+    match *call {
+        Call::Set { level, optname, .. } | Call::Get { level, optname, .. } => {
+            match lookup(level, optname) {
+                Lookup::Found(d) => Some(d),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The value a successful set stores, as its value kind normalises it, for the options the
+/// generic decisions handle (no hook, read-write, a stored scalar).
+fn expected_read_back(def: &OptionDef, st: &Stack, call: &Call) -> Option<u32> {
+    let Call::Set {
+        optval: InArg::Value { value, .. },
+        optlen,
+        ..
+    } = *call
+    else {
+        return None;
+    };
+    if def.has_hooks() || def.access != Access::ReadWrite {
+        return None;
+    }
+    if def.slot == Slot::None
+        || !matches!(
+            def.value,
+            ValueKind::Flag | ValueKind::Dword | ValueKind::Bounded { .. } | ValueKind::Linger
+        )
+    {
+        return None;
+    }
+    use wsoracle_model::sockopt::def::LenClass;
+    // The class on this version (a legacy class before Vista), and the documentation's size
+    // under documented fidelity (it knows no BOOLEAN).
+    let class = match def.legacy_class {
+        Some(c)
+            if !st
+                .version()
+                .at_least(wsoracle_model::version::threshold::VISTA) =>
+        {
+            c
+        }
+        _ => def.class,
+    };
+    let documented =
+        st.fidelity() == wsoracle_model::Fidelity::Documented || class == LenClass::Documented;
+    let size = def.size_in(if documented {
+        LenClass::Documented
+    } else {
+        class
+    }) as usize;
+    let n = if optlen < 0 || documented {
+        size
+    } else {
+        (optlen as usize).min(size)
+    };
+    let bytes = value.to_le_bytes();
+    let raw = bytes
+        .iter()
+        .take(n.min(4))
+        .enumerate()
+        .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (8 * i)));
+    Some(def.value.normalise(raw))
+}
+
+/// Checks the invariants of one transition that ended in `after`.
+/// `unchanged` is `same_state(before, after)`, which the caller computes once.
+pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec<Broken> {
+    let mut broken = Vec::new();
+    let rule = obs.outcome.as_ref().map(|o| o.rule.id);
+    let failed_call = obs.misuse
+        || obs.outcome.as_ref().is_some_and(|o| {
+            failed(o) || (matches!(call, Call::Startup(_)) && o.ret != Ret::Int(0))
+        });
+    let wouldblock_connect = matches!(call, Call::Connect(..))
+        && obs
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.error == Some(WsaError::WSAEWOULDBLOCK));
+    if failed_call && !wouldblock_connect && !unchanged {
+        broken.push(Broken {
+            invariant: Invariant::FailedCallChangesNothing,
+            rule,
+            detail: format!("{} failed but changed the state", call.name()),
+        });
+    }
+    if let Some(o) = &obs.outcome {
+        if let Some(e) = o.error.filter(|e| *e != WsaError::NO_ERROR) {
+            let listed = e
+                .name()
+                .is_some_and(|n| documented_errors(call.name()).contains(&n));
+            // A rule of basis documented cites the page that lists the error (the SO_KEEPALIVE
+            // page lists its own errors for WSAIoctl); observed and inferred rules rest on what
+            // Windows did. Assumptions and conventions must stay within the call's list.
+            let evidence = matches!(
+                o.rule.basis,
+                Basis::Observed | Basis::Inferred | Basis::Documented
+            );
+            if !listed && !evidence {
+                broken.push(Broken {
+                    invariant: Invariant::ErrorIsListed,
+                    rule,
+                    detail: format!(
+                        "{} answered {} under a rule of basis {}; the page of {} does not list it and no observation backs it",
+                        call.name(),
+                        e,
+                        o.rule.basis,
+                        call.name()
+                    ),
+                });
+            }
+        }
+        if let Some(other) = &o.other {
+            if other.rule.id == o.rule.id {
+                broken.push(Broken {
+                    invariant: Invariant::FidelitiesDifferByRule,
+                    rule,
+                    detail: format!(
+                        "the fidelities answer {} differently under one rule",
+                        call.name()
+                    ),
+                });
+            }
+        }
+        if o.ret == Ret::OK {
+            if let (
+                Some(def),
+                Call::Set {
+                    s, level, optname, ..
+                },
+            ) = (def_of(call), call)
+            {
+                if let Some(want) = expected_read_back(def, after, call) {
+                    let mut probe = after.clone();
+                    let h = resolve(after, *s).unwrap_or(SocketHandle::INVALID_SOCKET);
+                    let mut buf = [0u8; 16];
+                    let mut len = def.size().max(4) as i32;
+                    let g = probe.getsockopt(
+                        h,
+                        *level,
+                        *optname,
+                        OutBuf::Bytes(&mut buf),
+                        IntPtr::Value(&mut len),
+                    );
+                    if g.ret == Ret::OK {
+                        let n = (len.clamp(0, 4)) as usize;
+                        let got = buf[..n]
+                            .iter()
+                            .enumerate()
+                            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (8 * i)));
+                        if got != want {
+                            broken.push(Broken {
+                                invariant: Invariant::SetReadsBack,
+                                rule,
+                                detail: format!(
+                                    "{} set {want:#x} (normalised) but reads back {got:#x}",
+                                    def.name
+                                ),
+                            });
+                        }
+                    } else {
+                        broken.push(Broken {
+                            invariant: Invariant::SetReadsBack,
+                            rule,
+                            detail: format!(
+                                "{} was set but its get answers {} ({})",
+                                def.name, g.ret, g.rule.id
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    broken
+}

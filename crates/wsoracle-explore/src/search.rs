@@ -1,0 +1,294 @@
+//! The breadth-first search: for one group of options, one preset and one fidelity, every state
+//! the model reaches from a fresh process under the bounds, to a fixpoint.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use wsoracle_model::sockopt::def::OptionDef;
+use wsoracle_model::sockopt::store::Slot;
+use wsoracle_model::sockopt::table::OPTIONS;
+use wsoracle_model::{Config, Level, OptName, Rule, Stack};
+
+use crate::alphabet::{self, Call, Handle, Kind, Time};
+use crate::exec::{self, Bounds, Broken, Invariant};
+
+/// Options that interact through code rather than a shared store slot: a hook of one reads or
+/// writes the other, or they drive one simulated mechanism. Options that share a slot
+/// (SO_LINGER/SO_DONTLINGER) are grouped without being listed here.
+const INTERACTING: &[&[&str]] = &[
+    &["SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"],
+    &[
+        "SO_KEEPALIVE",
+        "TCP_KEEPALIVE",
+        "TCP_KEEPCNT",
+        "TCP_KEEPINTVL",
+    ],
+];
+
+/// A group of options searched together, or the process group (no option: the process calls,
+/// the conditions, the ioctl codes, the pairs outside the table, not-a-socket).
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    pub options: Vec<&'static OptionDef>,
+    pub bounds: Bounds,
+    /// The keep-alive timeline: time steps, the peer, and the natural settings only.
+    pub timeline: bool,
+}
+
+impl Group {
+    pub fn is_process(&self) -> bool {
+        self.options.is_empty() && !self.timeline
+    }
+
+    /// The keep-alive family: it also takes SIO_KEEPALIVE_VALS and the time steps.
+    pub fn is_keepalive(&self) -> bool {
+        self.options.iter().any(|d| d.name == "SO_KEEPALIVE")
+    }
+}
+
+/// The groups, derived from the table: one per option, merged where options share a store slot
+/// or interact (`INTERACTING`), in table order; then the process group.
+pub fn groups() -> Vec<Group> {
+    let mut groups: Vec<Vec<&'static OptionDef>> = Vec::new();
+    for def in OPTIONS {
+        let joins = groups.iter().position(|g| {
+            g.iter().any(|o| {
+                (o.slot != Slot::None && o.slot == def.slot)
+                    || INTERACTING
+                        .iter()
+                        .any(|set| set.contains(&o.name) && set.contains(&def.name))
+            })
+        });
+        match joins {
+            Some(i) => groups[i].push(def),
+            None => groups.push(vec![def]),
+        }
+    }
+    let mut out: Vec<Group> = groups
+        .into_iter()
+        .map(|options| Group {
+            name: options.iter().map(|d| d.name).collect::<Vec<_>>().join("+"),
+            bounds: if options.len() > 1 {
+                Bounds::GROUP
+            } else {
+                Bounds::OPTIONS
+            },
+            options,
+            timeline: false,
+        })
+        .collect();
+    out.push(Group {
+        name: "keep-alive timeline".into(),
+        options: Vec::new(),
+        bounds: Bounds::GROUP,
+        timeline: true,
+    });
+    out.push(Group {
+        name: "process".into(),
+        options: Vec::new(),
+        bounds: Bounds::PROCESS,
+        timeline: false,
+    });
+    out
+}
+
+/// The keep-alive timeline's alphabet: one TCP socket through its lifecycle and its peer's
+/// behaviour, keep-alive switched on and off by SO_KEEPALIVE and SIO_KEEPALIVE_VALS with their
+/// natural arguments, a probe count by TCP_KEEPCNT, and the time steps.
+fn timeline_alphabet() -> Vec<Call> {
+    let s = Handle::Open(0);
+    let mut out = alphabet::process_calls(false);
+    out.push(Call::Socket(Kind::TCP4));
+    for t in [Time::Zero, Time::ToNextEvent, Time::JustBeforeNextEvent] {
+        out.push(Call::Advance(t));
+    }
+    out.extend(alphabet::lifecycle(s));
+    for (level, optname, value) in [
+        (Level::SOL_SOCKET, OptName::SO_KEEPALIVE, 1),
+        (Level::SOL_SOCKET, OptName::SO_KEEPALIVE, 0),
+        (Level::IPPROTO_TCP, OptName::TCP_KEEPCNT, 2),
+    ] {
+        out.push(Call::Set {
+            s,
+            level,
+            optname,
+            optval: alphabet::InArg::Value { value, buf: 4 },
+            optlen: 4,
+        });
+    }
+    out.push(Call::Ioctl {
+        s,
+        code: wsoracle_model::IoctlCode::SIO_KEEPALIVE_VALS,
+        arg: alphabet::IoctlArg::Natural {
+            onoff: 1,
+            time: 1000,
+            interval: 1000,
+        },
+    });
+    out
+}
+
+/// The alphabet of a group.
+pub fn alphabet(group: &Group) -> Vec<Call> {
+    if group.timeline {
+        return timeline_alphabet();
+    }
+    let mut out = alphabet::process_calls(group.is_process());
+    let kinds: Vec<Kind> = if group.is_process() {
+        Kind::MODELLED
+            .into_iter()
+            .chain([Kind::RAW4, Kind::BAD_PROTOCOL])
+            .collect()
+    } else if group
+        .options
+        .iter()
+        .any(|d| d.level == Level::IPPROTO_IPV6 || d.level == Level::IPPROTO_IP)
+    {
+        Kind::MODELLED.to_vec()
+    } else {
+        // No rule of the socket and TCP levels reads the address family (the process group
+        // searches all four kinds): IPv4 stands for both.
+        vec![Kind::TCP4, Kind::UDP4]
+    };
+    out.extend(kinds.into_iter().map(Call::Socket));
+    out.push(Call::Advance(Time::Zero));
+    let max = group.bounds.sockets as u8;
+    for i in 0..max {
+        let s = Handle::Open(i);
+        if group.is_process() || group.is_keepalive() {
+            out.extend(alphabet::lifecycle(s));
+        } else {
+            out.extend(alphabet::lifecycle_for_options(s));
+        }
+        if group.is_process() {
+            out.extend(alphabet::ioctl_calls(s, false));
+            for (level, optname) in alphabet::outside_table() {
+                out.extend(alphabet::outside_calls(level, optname, s));
+            }
+        } else if group.is_keepalive() {
+            out.extend(
+                alphabet::ioctl_calls(s, true)
+                    .into_iter()
+                    .filter(|c| matches!(c, Call::Ioctl { code, .. } if *code == wsoracle_model::IoctlCode::SIO_KEEPALIVE_VALS)),
+            );
+        }
+        for def in &group.options {
+            out.extend(alphabet::option_calls(def, s));
+        }
+    }
+    let s = Handle::NotASocket;
+    if group.is_process() {
+        out.extend(alphabet::lifecycle(s));
+        out.extend(alphabet::ioctl_calls(s, true));
+        for (level, optname) in alphabet::outside_table() {
+            out.extend(alphabet::outside_calls(level, optname, s));
+        }
+    }
+    for def in &group.options {
+        out.extend(alphabet::option_calls(def, s));
+    }
+    out
+}
+
+/// A broken invariant and the shortest call sequence from a fresh process that breaks it.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub config: Config,
+    pub group: String,
+    pub path: Vec<Call>,
+    pub broken: Broken,
+}
+
+/// What one search found.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub states: usize,
+    pub transitions: usize,
+    pub rules: BTreeSet<&'static str>,
+    pub violations: Vec<Violation>,
+}
+
+/// The path from the initial state to state `i`.
+fn path_to(parents: &[(u32, Option<Call>)], mut i: usize) -> Vec<Call> {
+    let mut out = Vec::new();
+    while let (parent, Some(call)) = parents[i] {
+        out.push(call);
+        i = parent as usize;
+    }
+    out.reverse();
+    out
+}
+
+/// The breadth-first search of one group under one configuration, to a fixpoint. The first
+/// violation of each (invariant, rule) pair is kept: breadth first, its path is a shortest one.
+pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
+    let mut found = Found::default();
+    let start = Stack::new(config);
+    let mut seen: HashMap<exec::Key, u32, exec::FxBuild> = HashMap::default();
+    let mut reached: HashSet<usize, exec::FxBuild> = HashSet::default();
+    seen.insert(exec::key(&start), 0);
+    let mut states: Vec<Stack> = vec![start];
+    let mut parents: Vec<(u32, Option<Call>)> = vec![(0, None)];
+    let mut reported: BTreeSet<(Invariant, Option<&'static str>)> = BTreeSet::new();
+    let mut next = 0usize;
+    while next < states.len() {
+        let i = next;
+        next += 1;
+        for call in calls {
+            if !exec::enabled(&states[i], call, &group.bounds) {
+                continue;
+            }
+            found.transitions += 1;
+            let mut after = states[i].clone();
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                let obs = exec::run(&mut after, call);
+                let unchanged = exec::same_state(&states[i], &after);
+                let broken = exec::check(&after, call, &obs, unchanged);
+                (obs, broken, unchanged)
+            }));
+            let mut unchanged = false;
+            let broken = match result {
+                Ok((obs, broken, same)) => {
+                    unchanged = same;
+                    for r in obs.rules.iter() {
+                        reached.insert(r as *const Rule as usize);
+                    }
+                    broken
+                }
+                Err(_) => vec![Broken {
+                    invariant: Invariant::NoPanic,
+                    rule: None,
+                    detail: format!("{} panicked", call.name()),
+                }],
+            };
+            for b in broken {
+                if reported.insert((b.invariant, b.rule)) {
+                    let mut path = path_to(&parents, i);
+                    path.push(*call);
+                    found.violations.push(Violation {
+                        config,
+                        group: group.name.clone(),
+                        path,
+                        broken: b,
+                    });
+                }
+            }
+            if unchanged || reported.contains(&(Invariant::NoPanic, None)) {
+                continue;
+            }
+            let id = states.len() as u32;
+            if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(exec::key(&after)) {
+                e.insert(id);
+                states.push(after);
+                parents.push((i as u32, Some(*call)));
+            }
+        }
+    }
+    found.states = states.len();
+    found.rules = wsoracle_model::catalog::all_rules()
+        .filter(|r| reached.contains(&(*r as *const Rule as usize)))
+        .map(|r| r.id)
+        .collect();
+    found
+}
