@@ -22,47 +22,44 @@ rules! {
     SET_REFUSED = "setsockopt.so-protocol-info", Observed, "SO_PROTOCOL_INFO cannot be set: WSAENOPROTOOPT (WSAEINVAL for the W form on a datagram socket)", [D("SNARE")];
 }
 
-pub static INFOA: OptionDef = OptionDef {
-    summary: "the socket's WSAPROTOCOL_INFOA (read-only)",
-    value: ValueKind::Opaque { size: 372 },
-    default: DefaultValue::Computed,
-    modelling: Modelling::Simulated,
-    access: Access::ReadOnly {
-        reason: Reason::UnknownOption,
-        rule: &SET_REFUSED,
-    },
-    extra_rules: &[&CONTENT],
-    set_hook: Some(set),
-    get_hook: Some(get),
-    ..base(
-        Level::SOL_SOCKET,
-        OptName::SO_PROTOCOL_INFOA,
-        "SO_PROTOCOL_INFOA",
-        &SET_REFUSED,
-        &SHORT,
-    )
-};
+static EXTRA: &[&crate::provenance::Rule] = &[&CONTENT];
 
-pub static INFOW: OptionDef = OptionDef {
-    summary: "the socket's WSAPROTOCOL_INFOW (read-only)",
-    value: ValueKind::Opaque { size: 628 },
-    default: DefaultValue::Computed,
-    modelling: Modelling::Simulated,
-    access: Access::ReadOnly {
-        reason: Reason::UnknownOption,
-        rule: &SET_REFUSED,
-    },
-    extra_rules: &[&CONTENT],
-    set_hook: Some(set),
-    get_hook: Some(get),
-    ..base(
-        Level::SOL_SOCKET,
-        OptName::SO_PROTOCOL_INFOW,
-        "SO_PROTOCOL_INFOW",
-        &SET_REFUSED,
-        &SHORT,
-    )
-};
+/// The two forms differ only in their number, name and size.
+const fn protocol_info(
+    optname: OptName,
+    name: &'static str,
+    summary: &'static str,
+    size: u32,
+) -> OptionDef {
+    OptionDef {
+        summary,
+        value: ValueKind::Opaque { size },
+        default: DefaultValue::Computed,
+        modelling: Modelling::Simulated,
+        access: Access::ReadOnly {
+            reason: Reason::UnknownOption,
+            rule: &SET_REFUSED,
+        },
+        extra_rules: EXTRA,
+        set_hook: Some(set),
+        get_hook: Some(get),
+        ..base(Level::SOL_SOCKET, optname, name, &SET_REFUSED, &SHORT)
+    }
+}
+
+pub static INFOA: OptionDef = protocol_info(
+    OptName::SO_PROTOCOL_INFOA,
+    "SO_PROTOCOL_INFOA",
+    "the socket's WSAPROTOCOL_INFOA (read-only)",
+    372,
+);
+
+pub static INFOW: OptionDef = protocol_info(
+    OptName::SO_PROTOCOL_INFOW,
+    "SO_PROTOCOL_INFOW",
+    "the socket's WSAPROTOCOL_INFOW (read-only)",
+    628,
+);
 
 fn set(def: &OptionDef, ctx: &Ctx<'_>, _: InBuf<'_>, _: i32) -> Decision<SetAction> {
     if def.optname == OptName::SO_PROTOCOL_INFOW && ctx.sock.socket_type() == SocketType::SOCK_DGRAM
