@@ -290,7 +290,8 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
             let mut after = states[i].clone();
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let obs = exec::run(&mut after, call);
-                let unchanged = exec::same_state(&states[i], &after);
+                let unchanged = exec::same_state(&states[i], &after)
+                    && (!group.addresses || exec::same_names(&states[i], &after));
                 let broken = exec::check(&after, call, &obs, unchanged);
                 (obs, broken, unchanged)
             }));
