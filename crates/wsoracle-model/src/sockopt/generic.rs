@@ -232,7 +232,14 @@ pub(crate) fn write_value(
             return Decision::fail(Reason::BadAddress, &rules::GET_SHORT_DOC);
         }
         let n = (size as usize).min(4);
-        return Decision::ok(GetAction::Nothing, ok_rule).writing(
+        // A BOOLEAN the documentation gives as a DWORD: the documented answer is the page's, not
+        // the option's observed rule (the two fidelities differ here).
+        let rule = if ctx.fidelity == Fidelity::Documented && class == LenClass::A {
+            &rules::GET_BOOLEAN_AS_DWORD_DOC
+        } else {
+            ok_rule
+        };
+        return Decision::ok(GetAction::Nothing, rule).writing(
             Written::NOTHING
                 .with_bytes(&bytes[..n])
                 .with_optlen(size as i32),

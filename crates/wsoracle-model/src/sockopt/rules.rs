@@ -75,6 +75,8 @@ rules! {
     GET_SHORT_OPTLEN_ZERO = "getsockopt.class-e.short", Observed,
         "a class-E option read with optlen 1 to 3 fails with WSAEFAULT and sets *optlen to 0",
         [O("O075"), O("O085")];
+    GET_BOOLEAN_AS_DWORD_DOC = "getsockopt.boolean.documented", Documented,
+        "the pages give a BOOLEAN option as a DWORD: a get writes 4 bytes and *optlen 4", [D("D-GET"), D("D-TCP"), D("D-IP6")];
     GET_SHORT_DOC = "getsockopt.short.documented", Documented,
         "a buffer smaller than the option's size fails with WSAEFAULT", [D("D-GET")];
 }
