@@ -11,7 +11,7 @@
 use wsoracle_model::codes::{AddressFamily, IoctlCode, Level, OptName, Protocol, SocketType};
 use wsoracle_model::sockopt::def::{LenClass, OptionDef, ValueKind};
 use wsoracle_model::sockopt::table::OPTIONS;
-use wsoracle_model::Peer;
+use wsoracle_model::{Ip, Peer, SockAddr};
 
 /// A socket argument: the n-th open socket of the state (in handle order), or a handle the
 /// process does not own.
@@ -148,6 +148,36 @@ pub enum Time {
     JustBeforeNextEvent,
 }
 
+/// An address a bind by name takes: loopback or the wildcard, of either family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Addr {
+    V4Loopback,
+    V4Any,
+    V6Loopback,
+    V6Any,
+}
+
+impl Addr {
+    pub const ALL: [Addr; 4] = [Addr::V4Loopback, Addr::V4Any, Addr::V6Loopback, Addr::V6Any];
+
+    pub fn ip(self) -> Ip {
+        match self {
+            Addr::V4Loopback => Ip::V4_LOOPBACK,
+            Addr::V4Any => Ip::V4_ANY,
+            Addr::V6Loopback => Ip::V6_LOOPBACK,
+            Addr::V6Any => Ip::V6_ANY,
+        }
+    }
+}
+
+/// The one fixed port the address-reuse group binds (besides port 0, an ephemeral port).
+pub const PORT: u16 = 5000;
+
+/// The name a bind or connect by name takes: the address, and the fixed port or 0.
+pub fn name(addr: Addr, ephemeral: bool) -> SockAddr {
+    SockAddr::new(addr.ip(), if ephemeral { 0 } else { PORT })
+}
+
 /// One call of the alphabet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Call {
@@ -156,6 +186,11 @@ pub enum Call {
     Socket(Kind),
     Close(Handle),
     Bind(Handle),
+    /// bind by name: the address, and whether the port is 0 (else [`PORT`]).
+    BindName(Handle, Addr, bool),
+    /// connect by name to the loopback address of the family on [`PORT`] (a listener of the
+    /// process, when one is bound there).
+    ConnectName(Handle, Addr),
     Listen(Handle),
     /// A peer connects to a listener (a scenario action).
     Incoming(Handle),
@@ -199,6 +234,8 @@ impl Call {
         match *self {
             Call::Close(h)
             | Call::Bind(h)
+            | Call::BindName(h, ..)
+            | Call::ConnectName(h, _)
             | Call::Listen(h)
             | Call::Incoming(h)
             | Call::Accept(h)
@@ -219,6 +256,8 @@ impl Call {
         match &mut self {
             Call::Close(h)
             | Call::Bind(h)
+            | Call::BindName(h, ..)
+            | Call::ConnectName(h, _)
             | Call::Listen(h)
             | Call::Incoming(h)
             | Call::Accept(h)
@@ -242,7 +281,8 @@ impl Call {
             Call::Cleanup => "WSACleanup",
             Call::Socket(_) => "socket",
             Call::Close(_) => "closesocket",
-            Call::Bind(_) => "bind",
+            Call::Bind(_) | Call::BindName(..) => "bind",
+            Call::ConnectName(..) => "connect",
             Call::Listen(_) => "listen",
             Call::Incoming(_) => "incoming",
             Call::Accept(_) => "accept",
@@ -594,5 +634,19 @@ pub fn full() -> Vec<Call> {
             out.extend(outside_calls(level, optname, s));
         }
     }
+    out
+}
+
+/// The address-reuse group's calls on socket `s`: bind by name on each address with the fixed
+/// port, and 127.0.0.1 with port 0; connect by name to each loopback address; listen. (No
+/// close: a socket is not re-created, which keeps the search within its time budget.)
+pub fn address_calls(s: Handle) -> Vec<Call> {
+    let mut out = vec![Call::Listen(s)];
+    for a in Addr::ALL {
+        out.push(Call::BindName(s, a, false));
+    }
+    out.push(Call::BindName(s, Addr::V4Loopback, true));
+    out.push(Call::ConnectName(s, Addr::V4Loopback));
+    out.push(Call::ConnectName(s, Addr::V6Loopback));
     out
 }

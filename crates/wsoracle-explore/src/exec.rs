@@ -4,6 +4,7 @@
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use wsoracle_model::abi::{InBuf, IntPtr, OutBuf};
+use wsoracle_model::addr::Share;
 use wsoracle_model::ioctl::TCP_KEEPALIVE_SIZE;
 use wsoracle_model::outcome::Ret;
 use wsoracle_model::provenance::Basis;
@@ -11,7 +12,9 @@ use wsoracle_model::sockopt::def::{Access, Modelling, OptionDef, ValueKind};
 use wsoracle_model::sockopt::store::{OptionValues, Slot};
 use wsoracle_model::sockopt::table::{lookup, Lookup, OPTIONS};
 use wsoracle_model::time::Duration;
-use wsoracle_model::{Outcome, Rule, Socket, SocketHandle, Stack, WsaError, WsaIoctlArgs};
+use wsoracle_model::{
+    Ip, Outcome, Rule, SockAddr, Socket, SocketHandle, Stack, WsaError, WsaIoctlArgs,
+};
 
 use crate::alphabet::{Call, Handle, InArg, IoctlArg, LenArg, OutArg, Time};
 
@@ -116,6 +119,15 @@ impl Bounds {
         backlog: 1,
         unread: 1,
     };
+    /// The address-reuse group: two sockets (a connection is not accepted: accept makes no
+    /// third socket), one waiting connection.
+    pub const ADDRESSES: Bounds = Bounds {
+        startups: 1,
+        create_below: 2,
+        sockets: 2,
+        backlog: 1,
+        unread: 1,
+    };
     pub const PROCESS: Bounds = Bounds {
         startups: 2,
         create_below: 1,
@@ -138,7 +150,14 @@ pub struct Key {
 
 /// One socket of a canonical state: its record without instants, its reduced option values,
 /// and its next keep-alive event (in how many ms, and which: the rule's address).
-type SocketKey = (Socket, OptionValues, Option<(u64, usize)>);
+/// Last, its local address (an ephemeral port reduced to 1: which one the stack chose is not
+/// read by any rule), how it asked to share it, and whether it reserves it.
+type SocketKey = (
+    Socket,
+    OptionValues,
+    Option<(u64, usize)>,
+    Option<(SockAddr, Share, bool)>,
+);
 
 /// An option value reduced to the classes the rules distinguish: a stored word (not simulated)
 /// is unset, zero or non-zero; a `struct linger` keeps whether each half is zero. No rule reads
@@ -174,7 +193,23 @@ pub fn same_state(a: &Stack, b: &Stack) -> bool {
         })
 }
 
+/// Whether two states with the same sockets hold the same local addresses (checked where
+/// addresses are searched: the address-reuse group and the random walks; the other groups bind
+/// without a name, and the check on their 47 million transitions would cost a second).
+pub fn same_names(a: &Stack, b: &Stack) -> bool {
+    a.sockets()
+        .zip(b.sockets())
+        .all(|((ha, _), (hb, _))| a.local_name(ha) == b.local_name(hb))
+}
+
 pub fn key(st: &Stack) -> Key {
+    key_with(st, false)
+}
+
+/// The canonical form, with each socket's local address when `addresses` (the address-reuse
+/// group: the other groups bind without a name, and telling their states apart by the
+/// ephemeral address a connect took would only slow them down).
+pub fn key_with(st: &Stack, addresses: bool) -> Key {
     let now = st.now().0;
     let mut sockets: Vec<(u64, SocketKey)> = st
         .sockets()
@@ -184,7 +219,19 @@ pub fn key(st: &Stack) -> Key {
             let next = st
                 .next_keepalive_event(h)
                 .map(|e| (e.at.0.saturating_sub(now), e.rule as *const Rule as usize));
-            let entry = (s.without_instants(), v, next);
+            let local =
+                addresses
+                    .then(|| st.local_name(h))
+                    .flatten()
+                    .map(|(a, share, reserves)| {
+                        let port = if a.port == crate::alphabet::PORT {
+                            a.port
+                        } else {
+                            1
+                        };
+                        (a.with_port(port), share, reserves)
+                    });
+            let entry = (s.without_instants(), v, next, local);
             let mut hasher = FxHasher::default();
             entry.hash(&mut hasher);
             (hasher.finish(), entry)
@@ -262,6 +309,9 @@ pub fn enabled(st: &Stack, call: &Call, bounds: &Bounds) -> bool {
         Call::Socket(_) => open < bounds.create_below,
         Call::Accept(_) => open < bounds.sockets,
         Call::Incoming(_) => sock().is_none_or(|s| s.backlog() < bounds.backlog),
+        // A connect by name may queue on a listener of the process: the backlog bound holds for
+        // every listener.
+        Call::ConnectName(..) => st.sockets().all(|(_, s)| s.backlog() < bounds.backlog),
         Call::PeerSends(_) => sock().is_none_or(|s| s.unread_bytes() < bounds.unread),
         Call::Advance(Time::ToNextEvent | Time::JustBeforeNextEvent) => next_event(st).is_some(),
         _ => true,
@@ -340,6 +390,8 @@ pub fn run(st: &mut Stack, call: &Call) -> Observed {
         Call::Socket(k) => Some(st.socket_create(k.af, k.ty, k.protocol)),
         Call::Close(_) => Some(st.closesocket(s)),
         Call::Bind(_) => Some(st.bind(s)),
+        Call::BindName(_, a, eph) => Some(st.bind_name(s, Some(crate::alphabet::name(a, eph)))),
+        Call::ConnectName(_, a) => Some(st.connect_name(s, crate::alphabet::name(a, false))),
         Call::Listen(_) => Some(st.listen(s)),
         Call::Incoming(_) => {
             match st.incoming(s) {
@@ -504,6 +556,7 @@ pub enum Invariant {
     ErrorIsListed,
     SetReadsBack,
     FidelitiesDifferByRule,
+    AddressesShared,
 }
 
 impl Invariant {
@@ -519,6 +572,9 @@ impl Invariant {
             }
             Invariant::FidelitiesDifferByRule => {
                 "the two fidelities differ only where a rule says so"
+            }
+            Invariant::AddressesShared => {
+                "no two sockets hold one address and port unless the rules allow it"
             }
         }
     }
@@ -775,12 +831,13 @@ fn expected_read_back(def: &OptionDef, st: &Stack, call: &Call) -> Option<u32> {
 /// `unchanged` is `same_state(before, after)`, which the caller computes once.
 pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec<Broken> {
     let mut broken = Vec::new();
+    broken.extend(check_addresses(after, call, obs));
     let rule = obs.outcome.as_ref().map(|o| o.rule.id);
     let failed_call = obs.misuse
         || obs.outcome.as_ref().is_some_and(|o| {
             failed(o) || (matches!(call, Call::Startup(_)) && o.ret != Ret::Int(0))
         });
-    let wouldblock_connect = matches!(call, Call::Connect(..))
+    let wouldblock_connect = matches!(call, Call::Connect(..) | Call::ConnectName(..))
         && obs
             .outcome
             .as_ref()
@@ -881,4 +938,152 @@ pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec
         }
     }
     broken
+}
+
+/// What Microsoft's table says of a second bind (docs/addresses.md, "INUSE", "ACCESS" or
+/// "Success").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Allowed {
+    Success,
+    InUse,
+    Access,
+}
+
+/// The two tables of docs/addresses.md (Windows Server 2003 and later; Windows XP and earlier),
+/// read from the page itself so that the invariant checks the model against the documented
+/// data rather than against its own rule: rows are the first bind, columns the second, each in
+/// the order default, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE, wildcard before specific.
+fn documented_tables() -> &'static [[[Allowed; 6]; 6]; 2] {
+    static TABLES: std::sync::OnceLock<[[[Allowed; 6]; 6]; 2]> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        const PAGE: &str = include_str!("../../../docs/addresses.md");
+        const ORDER: [&str; 6] = [
+            "default wildcard",
+            "default specific",
+            "SO_REUSEADDR wildcard",
+            "SO_REUSEADDR specific",
+            "SO_EXCLUSIVEADDRUSE wildcard",
+            "SO_EXCLUSIVEADDRUSE specific",
+        ];
+        let mut out = [[[Allowed::Success; 6]; 6]; 2];
+        for (t, heading) in [
+            "## Windows Server 2003 and later",
+            "## Windows XP and earlier",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let section = PAGE
+                .split_once(heading)
+                .map_or("", |(_, rest)| rest.split("\n## ").next().unwrap_or(""));
+            for line in section.lines() {
+                let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+                let Some(row) = ORDER.iter().position(|o| cells.first() == Some(o)) else {
+                    continue;
+                };
+                for (col, cell) in cells.iter().skip(1).take(6).enumerate() {
+                    out[t][row][col] = if cell.starts_with("INUSE") {
+                        Allowed::InUse
+                    } else if cell.starts_with("ACCESS") {
+                        Allowed::Access
+                    } else {
+                        Allowed::Success
+                    };
+                }
+            }
+        }
+        out
+    })
+}
+
+/// The row or column of a bind in the tables.
+fn table_index(a: SockAddr, share: Share) -> usize {
+    let s = match share {
+        Share::Default => 0,
+        Share::ReuseAddr => 1,
+        Share::Exclusive => 2,
+    };
+    2 * s + usize::from(!a.ip.is_unspecified())
+}
+
+/// The IP stack an address is held on, for the pairs the two tables govern: IPv4 (an AF_INET
+/// socket, or an IPv4-mapped address) or IPv6. A dual-stack wildcard is governed by the page's
+/// third table, which this check leaves to the scenarios (`scenarios/addresses/dual-stack*`).
+fn ip_stack(a: SockAddr) -> u8 {
+    match a.ip {
+        Ip::V4(_) => 4,
+        ip if ip.is_v4_mapped() => 4,
+        _ => 6,
+    }
+}
+
+/// "No two sockets hold one address and port unless the rules allow it": after a successful
+/// bind by name, the socket it bound and every other socket that reserves an overlapping
+/// address (same protocol, same port, same IP stack, the same address or one a wildcard) must
+/// be a pair the documented table lets share, the other socket's bind first.
+pub fn check_addresses(after: &Stack, call: &Call, obs: &Observed) -> Option<Broken> {
+    let Call::BindName(h, ..) = *call else {
+        return None;
+    };
+    let o = obs.outcome.as_ref()?;
+    if o.ret != Ret::OK {
+        return None;
+    }
+    let handle = resolve(after, h)?;
+    let (mine, my_share, _) = after.local_name(handle)?;
+    let stream = after.socket(handle)?.is_stream();
+    let era = usize::from(
+        !after
+            .version()
+            .at_least(wsoracle_model::version::threshold::SERVER_2003),
+    );
+    for (other, sock) in after.sockets() {
+        if other == handle || sock.is_stream() != stream {
+            continue;
+        }
+        let Some((theirs, their_share, true)) = after.local_name(other) else {
+            continue;
+        };
+        let overlap = theirs.port == mine.port
+            && ip_stack(theirs) == ip_stack(mine)
+            && (theirs.ip == mine.ip || theirs.ip.is_unspecified() || mine.ip.is_unspecified());
+        if !overlap {
+            continue;
+        }
+        let said =
+            documented_tables()[era][table_index(theirs, their_share)][table_index(mine, my_share)];
+        if said != Allowed::Success {
+            return Some(Broken {
+                invariant: Invariant::AddressesShared,
+                rule: Some(o.rule.id),
+                detail: format!(
+                    "bind to {mine} ({}) succeeded beside a socket on {theirs} ({}); the documented table says {said:?}",
+                    my_share.as_str(),
+                    their_share.as_str()
+                ),
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_tables_are_read_from_the_page() {
+        let t = documented_tables();
+        // Server 2003 and later: default wildcard then default wildcard is INUSE; default
+        // wildcard then SO_REUSEADDR wildcard is ACCESS; default wildcard then default specific
+        // succeeds.
+        assert_eq!(t[0][0][0], Allowed::InUse);
+        assert_eq!(t[0][0][2], Allowed::Access);
+        assert_eq!(t[0][0][1], Allowed::Success);
+        // XP and earlier: SO_REUSEADDR always gets in; SO_EXCLUSIVEADDRUSE then SO_REUSEADDR is
+        // ACCESS.
+        assert_eq!(t[1][0][2], Allowed::Success);
+        assert_eq!(t[1][4][3], Allowed::Access);
+        assert_eq!(t[1][0][1], Allowed::InUse);
+    }
 }

@@ -106,8 +106,8 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP level; no addresses or ports yet",
-            o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets
+            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP level; address reuse: {} TCP sockets, bind by name on 127.0.0.1, 0.0.0.0, [::1], [::] at port {} and 127.0.0.1 at port 0",
+            o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets, exec::Bounds::ADDRESSES.sockets, alphabet::PORT
         );
         let _ = writeln!(
             out,

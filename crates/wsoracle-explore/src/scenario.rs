@@ -70,6 +70,22 @@ fn step(
         ),
         Call::Close(_) => (format!("closesocket: {{s: {}}}", s()), None),
         Call::Bind(_) => (format!("bind: {{s: {}}}", s()), None),
+        Call::BindName(_, a, eph) => (
+            format!(
+                "bind: {{s: {}, name: \"{}\"}}",
+                s(),
+                crate::alphabet::name(a, eph)
+            ),
+            None,
+        ),
+        Call::ConnectName(_, a) => (
+            format!(
+                "connect: {{s: {}, name: \"{}\"}}",
+                s(),
+                crate::alphabet::name(a, false)
+            ),
+            None,
+        ),
         Call::Listen(_) => (format!("listen: {{s: {}}}", s()), None),
         Call::Incoming(_) => (format!("incoming: {{s: {}}}", s()), None),
         Call::Accept(_) => (format!("accept: {{s: {}}}", s()), bind()),

@@ -34,11 +34,13 @@ pub struct Group {
     pub bounds: Bounds,
     /// The keep-alive timeline: time steps, the peer, and the natural settings only.
     pub timeline: bool,
+    /// The address-reuse group: binds and connects by name on several sockets.
+    pub addresses: bool,
 }
 
 impl Group {
     pub fn is_process(&self) -> bool {
-        self.options.is_empty() && !self.timeline
+        self.options.is_empty() && !self.timeline && !self.addresses
     }
 
     /// The keep-alive family: it also takes SIO_KEEPALIVE_VALS and the time steps.
@@ -76,6 +78,7 @@ pub fn groups() -> Vec<Group> {
             },
             options,
             timeline: false,
+            addresses: false,
         })
         .collect();
     out.push(Group {
@@ -83,12 +86,21 @@ pub fn groups() -> Vec<Group> {
         options: Vec::new(),
         bounds: Bounds::GROUP,
         timeline: true,
+        addresses: false,
+    });
+    out.push(Group {
+        name: "address reuse".into(),
+        options: Vec::new(),
+        bounds: Bounds::ADDRESSES,
+        timeline: false,
+        addresses: true,
     });
     out.push(Group {
         name: "process".into(),
         options: Vec::new(),
         bounds: Bounds::PROCESS,
         timeline: false,
+        addresses: false,
     });
     out
 }
@@ -129,10 +141,45 @@ fn timeline_alphabet() -> Vec<Call> {
     out
 }
 
+/// The address-reuse group's alphabet: WSAStartup, a TCP socket of either family, and on each
+/// socket bind by name (127.0.0.1, 0.0.0.0, [::1], [::] on one fixed port, 127.0.0.1 on port
+/// 0), connect by name to the loopback address of either family on the fixed port, listen, and
+/// SO_REUSEADDR and SO_EXCLUSIVEADDRUSE switched on, IPV6_V6ONLY switched off, with
+/// their natural size. Datagram sockets follow the same tables (docs/addresses.md) and are left to the
+/// random walks and the scenarios, to keep the search within its time budget.
+fn address_alphabet(bounds: &Bounds) -> Vec<Call> {
+    let mut out = vec![Call::Startup(0x0202)];
+    out.push(Call::Socket(Kind::TCP4));
+    out.push(Call::Socket(Kind::TCP6));
+    for i in 0..bounds.sockets as u8 {
+        let s = Handle::Open(i);
+        out.extend(alphabet::address_calls(s));
+        for (level, optname) in [
+            (Level::SOL_SOCKET, OptName::SO_REUSEADDR),
+            (Level::SOL_SOCKET, OptName::SO_EXCLUSIVEADDRUSE),
+            (Level::IPPROTO_IPV6, OptName::IPV6_V6ONLY),
+        ] {
+            // IPV6_V6ONLY is on by default: it is switched off; the other two switched on.
+            let value = u32::from(optname != OptName::IPV6_V6ONLY);
+            out.push(Call::Set {
+                s,
+                level,
+                optname,
+                optval: alphabet::InArg::Value { value, buf: 4 },
+                optlen: 4,
+            });
+        }
+    }
+    out
+}
+
 /// The alphabet of a group.
 pub fn alphabet(group: &Group) -> Vec<Call> {
     if group.timeline {
         return timeline_alphabet();
+    }
+    if group.addresses {
+        return address_alphabet(&group.bounds);
     }
     let mut out = alphabet::process_calls(group.is_process());
     let kinds: Vec<Kind> = if group.is_process() {
@@ -227,7 +274,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
     let start = Stack::new(config);
     let mut seen: HashMap<exec::Key, u32, exec::FxBuild> = HashMap::default();
     let mut reached: HashSet<usize, exec::FxBuild> = HashSet::default();
-    seen.insert(exec::key(&start), 0);
+    seen.insert(exec::key_with(&start, group.addresses), 0);
     let mut states: Vec<Stack> = vec![start];
     let mut parents: Vec<(u32, Option<Call>)> = vec![(0, None)];
     let mut reported: BTreeSet<(Invariant, Option<&'static str>)> = BTreeSet::new();
@@ -243,7 +290,8 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
             let mut after = states[i].clone();
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let obs = exec::run(&mut after, call);
-                let unchanged = exec::same_state(&states[i], &after);
+                let unchanged = exec::same_state(&states[i], &after)
+                    && (!group.addresses || exec::same_names(&states[i], &after));
                 let broken = exec::check(&after, call, &obs, unchanged);
                 (obs, broken, unchanged)
             }));
@@ -278,7 +326,9 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
                 continue;
             }
             let id = states.len() as u32;
-            if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(exec::key(&after)) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                seen.entry(exec::key_with(&after, group.addresses))
+            {
                 e.insert(id);
                 states.push(after);
                 parents.push((i as u32, Some(*call)));

@@ -80,7 +80,7 @@ pub fn run_walk(
         let mut after = st.clone();
         let result = catch_unwind(AssertUnwindSafe(|| {
             let obs = exec::run(&mut after, &call);
-            let unchanged = exec::same_state(&st, &after);
+            let unchanged = exec::same_state(&st, &after) && exec::same_names(&st, &after);
             let broken = exec::check(&after, &call, &obs, unchanged);
             (obs, broken)
         }));
@@ -117,7 +117,7 @@ fn reproduces(config: Config, path: &[Call], invariant: Invariant, rule: Option<
         let mut after = st.clone();
         let result = catch_unwind(AssertUnwindSafe(|| {
             let obs = exec::run(&mut after, call);
-            let unchanged = exec::same_state(&st, &after);
+            let unchanged = exec::same_state(&st, &after) && exec::same_names(&st, &after);
             exec::check(&after, call, &obs, unchanged)
         }));
         if i + 1 == path.len() {

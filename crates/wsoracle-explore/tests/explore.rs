@@ -164,3 +164,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_address_reuse_group_binds_by_name_and_keeps_the_tables() {
+    let g = search::groups();
+    let group = g
+        .iter()
+        .find(|g| g.name == "address reuse")
+        .expect("the address-reuse group");
+    let calls = search::alphabet(group);
+    for version in [
+        wsoracle_model::version::threshold::WINXP,
+        wsoracle_model::version::threshold::WIN7,
+    ] {
+        let found = search::search(Config::new(version), group, &calls);
+        assert!(
+            found.rules.iter().any(|r| r.starts_with("bind.share")),
+            "{:?}",
+            found.rules
+        );
+        assert!(
+            found
+                .violations
+                .iter()
+                .all(|v| v.broken.invariant != wsoracle_explore::exec::Invariant::AddressesShared),
+            "{:?}",
+            found.violations
+        );
+    }
+}

@@ -390,6 +390,19 @@ impl Stack {
         self.lookup(s).and_then(|(i, _)| self.option_values(i))
     }
 
+    /// The local address of the socket a handle names, how it asked to share it when it was
+    /// bound, and whether it reserves that address (a socket from `accept` shares its
+    /// listener's and reserves nothing: assumption A60). Read-only, without a call's checks
+    /// (for exploration).
+    pub fn local_name(
+        &self,
+        s: SocketHandle,
+    ) -> Option<(crate::addr::SockAddr, crate::addr::Share, bool)> {
+        let (i, _) = self.lookup(s)?;
+        let n = self.net(i)?;
+        n.local.map(|a| (a, n.share, !n.accepted))
+    }
+
     pub(crate) fn open_type(&self) -> u32 {
         self.open_type
     }
