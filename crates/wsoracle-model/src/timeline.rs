@@ -284,6 +284,28 @@ impl Stack {
         next_event(&sock, &e, self.now().0)
     }
 
+    /// A blocking recv on slot `i` (TCP or UDP) goes pending: SO_RCVTIMEO, when set, bounds the
+    /// wait in virtual time (options:O368). The call has not returned, so the last error is not
+    /// set.
+    fn pend_recv(&mut self, i: usize, rule: &'static Rule) -> Outcome {
+        let now = self.now().0;
+        if let Some(ms) = self.recv_timeout_ms(i) {
+            if let Some(values) = self.option_values_mut(i) {
+                values.recv_deadline = Some(now.saturating_add(u64::from(ms)));
+            }
+            self.reschedule(i);
+        }
+        Outcome {
+            ret: Ret::Pending,
+            error: None,
+            written: Written::NOTHING,
+            rule,
+            fidelity: self.fidelity(),
+            other: None,
+            completion: None,
+        }
+    }
+
     /// A pending blocking recv times out at its SO_RCVTIMEO deadline, if that comes by `to` and
     /// before a drop (options:O368); a deadline with no recv pending is forgotten.
     fn time_out_recv(
@@ -586,23 +608,7 @@ impl Stack {
                 if let Some(sock) = self.socket_mut(i) {
                     sock.recv_pending = true;
                 }
-                // options:O368: SO_RCVTIMEO bounds the wait, as on a TCP socket.
-                let now = self.now().0;
-                if let Some(ms) = self.recv_timeout_ms(i) {
-                    if let Some(values) = self.option_values_mut(i) {
-                        values.recv_deadline = Some(now.saturating_add(u64::from(ms)));
-                    }
-                    self.reschedule(i);
-                }
-                Outcome {
-                    ret: Ret::Pending,
-                    error: None,
-                    written: Written::NOTHING,
-                    rule: d.rule,
-                    fidelity: self.fidelity(),
-                    other: None,
-                    completion: None,
-                }
+                self.pend_recv(i, d.rule)
             }
             Verdict::Fail(Reason::ConnectionReset | Reason::NetworkReset) => {
                 let outcome = self.conclude_same(&d);
@@ -688,24 +694,7 @@ impl Stack {
                     sock.recv_pending = true;
                     sock.rx = u16::try_from(len).unwrap_or(u16::MAX);
                 }
-                // options:O368: SO_RCVTIMEO bounds the wait, in virtual time.
-                let now = self.now().0;
-                if let Some(ms) = self.recv_timeout_ms(i) {
-                    if let Some(values) = self.option_values_mut(i) {
-                        values.recv_deadline = Some(now.saturating_add(u64::from(ms)));
-                    }
-                    self.reschedule(i);
-                }
-                // The call has not returned: the last error is not set.
-                Outcome {
-                    ret: Ret::Pending,
-                    error: None,
-                    written: Written::NOTHING,
-                    rule: d.rule,
-                    fidelity: self.fidelity(),
-                    other: None,
-                    completion: None,
-                }
+                self.pend_recv(i, d.rule)
             }
             Verdict::Ok(Act::Read(i, n)) => {
                 let mut outcome = self.conclude_same(&d);
