@@ -51,7 +51,7 @@ impl Kind {
         ty: SocketType::SOCK_DGRAM,
         protocol: Protocol::IPPROTO_UDP,
     };
-    /// A raw socket: outside the model's scope ("not modelled").
+    /// A raw socket (an elevated process gets it; a standard user WSAEACCES from Vista on).
     pub const RAW4: Kind = Kind {
         af: AddressFamily::AF_INET,
         ty: SocketType(3),
