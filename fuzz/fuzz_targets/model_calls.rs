@@ -1,10 +1,13 @@
-//! Call sequences on the model through its public API, with the invariants of
-//! crates/wsoracle-model/tests/properties.rs: (a) no sequence panics; (b) a failed call
+//! Call sequences on the model through its public API, with the invariants of the property
+//! tests (crates/wsoracle-explore/tests/properties.rs and
+//! crates/wsoracle-model/tests/so_keepalive_properties.rs): (a) no sequence panics; (b) a failed call
 //! changes neither the sockets nor the process state (a non-blocking connect's WSAEWOULDBLOCK
 //! excepted), and the last error, the caller's buffer and `*optlen` change exactly as the
 //! outcome says; (c) getsockopt(SO_KEEPALIVE) after a successful setsockopt returns the
-//! normalised value; (d) the same inputs give the same outputs. The runner below is the
-//! property test's, with `prop_assert!` turned into errors that fail the target.
+//! normalised value; (d) the same inputs give the same outputs. The runner below was the
+//! property test's, with `prop_assert!` turned into errors that fail the target; it keeps its own
+//! generator of raw arguments (any handle, level, number, bytes and length), which the property
+//! tests, drawing the explorer's argument classes, do not.
 #![no_main]
 
 use arbitrary::Arbitrary;
