@@ -148,17 +148,36 @@ pub enum Time {
     JustBeforeNextEvent,
 }
 
-/// An address a bind by name takes: loopback or the wildcard, of either family.
+/// An address a bind by name takes: loopback or the wildcard, of either family; for the walks
+/// also a second IPv4 loopback address and the IPv4-mapped forms of 127.0.0.1 and 0.0.0.0.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Addr {
     V4Loopback,
     V4Any,
     V6Loopback,
     V6Any,
+    /// 127.0.0.2: another specific address of the host (two specific addresses never meet).
+    V4Loopback2,
+    /// `::ffff:127.0.0.1`: held on the IPv4 stack (options:O322, O329, O330).
+    V4MappedLoopback,
+    /// `::ffff:0.0.0.0`: the IPv4 wildcard, held on the IPv4 stack (options:O328).
+    V4MappedAny,
 }
 
 impl Addr {
+    /// The addresses of the address-reuse group's search.
     pub const ALL: [Addr; 4] = [Addr::V4Loopback, Addr::V4Any, Addr::V6Loopback, Addr::V6Any];
+
+    /// The addresses of the random walks: the search's and three more.
+    pub const WALKS: [Addr; 7] = [
+        Addr::V4Loopback,
+        Addr::V4Any,
+        Addr::V6Loopback,
+        Addr::V6Any,
+        Addr::V4Loopback2,
+        Addr::V4MappedLoopback,
+        Addr::V4MappedAny,
+    ];
 
     pub fn ip(self) -> Ip {
         match self {
@@ -166,6 +185,9 @@ impl Addr {
             Addr::V4Any => Ip::V4_ANY,
             Addr::V6Loopback => Ip::V6_LOOPBACK,
             Addr::V6Any => Ip::V6_ANY,
+            Addr::V4Loopback2 => Ip::V4([127, 0, 0, 2]),
+            Addr::V4MappedLoopback => Ip::mapped([127, 0, 0, 1]),
+            Addr::V4MappedAny => Ip::mapped([0, 0, 0, 0]),
         }
     }
 }
@@ -647,9 +669,10 @@ pub fn full() -> Vec<Call> {
 }
 
 /// The calls that bring sockets onto one port, which [`full`] weighs: `socket` of the four
-/// modelled kinds, the process conditions switched off, and on each of two sockets close, SO_REUSEADDR and SO_EXCLUSIVEADDRUSE
-/// switched on and IPV6_V6ONLY off (natural size), the address-reuse group's
-/// [`address_calls`], and bind by name to port 0 on every address.
+/// modelled kinds, the process conditions switched off, and on each of two sockets close,
+/// SO_REUSEADDR and SO_EXCLUSIVEADDRUSE switched on and IPV6_V6ONLY off (natural size), the
+/// address-reuse group's [`address_calls`], and bind by name on every address of
+/// [`Addr::WALKS`], on the fixed port and on port 0.
 pub fn address_block() -> Vec<Call> {
     let mut out: Vec<Call> = Kind::MODELLED.into_iter().map(Call::Socket).collect();
     // The process conditions switched off again: with the network down or a blocking call in
@@ -678,10 +701,12 @@ pub fn address_block() -> Vec<Call> {
             });
         }
         out.extend(address_calls(s));
-        for a in Addr::ALL {
-            let c = Call::BindName(s, a, true);
-            if !out.contains(&c) {
-                out.push(c);
+        for a in Addr::WALKS {
+            for ephemeral in [false, true] {
+                let c = Call::BindName(s, a, ephemeral);
+                if !out.contains(&c) {
+                    out.push(c);
+                }
             }
         }
     }

@@ -12,7 +12,13 @@
 //!   writes nothing, WSAStartup returns its error instead of setting it, a peer's connection and
 //!   complete_connect leave the last error alone, the process conditions change nothing else,
 //!   time never goes back, and every answer that is not a failure names a rule with sources;
-//! - (d) the same inputs give the same outputs and the same final state.
+//! - (d) the same inputs give the same outputs and the same final state;
+//! - (e) no two sockets hold one address and port against Microsoft's tables
+//!   (`exec::check_addresses`: the page's tables transcribed in the explorer, with the observed
+//!   departures), and a successful bind by name moves no other socket. The walks' generator
+//!   binds TCP and UDP sockets of both families by name to loopback, a second loopback address,
+//!   the wildcards and the IPv4-mapped addresses, with SO_REUSEADDR, SO_EXCLUSIVEADDRUSE (in an
+//!   elevated process or not) and IPV6_V6ONLY switched, and closes and re-creates them.
 //!
 //! Property (c), getsockopt(SO_KEEPALIVE) after a successful setsockopt of any bytes, is not a
 //! call sequence: it stays with the model's tests (`crates/wsoracle-model/tests/so_keepalive.rs`).
@@ -49,7 +55,7 @@ fn version() -> impl Strategy<Value = WindowsVersion> {
 fn config() -> impl Strategy<Value = Config> {
     let fidelity = prop_oneof![Just(Fidelity::Observed), Just(Fidelity::Documented)];
     let reg = any::<[Option<u32>; 5]>();
-    (version(), fidelity, reg).prop_map(|(v, f, r)| {
+    (version(), fidelity, reg, any::<bool>()).prop_map(|(v, f, r, elevated)| {
         let registry = Registry {
             keep_alive_time: r[0],
             keep_alive_interval: r[1],
@@ -57,7 +63,10 @@ fn config() -> impl Strategy<Value = Config> {
             pptp_tcp_max_data_retransmissions: r[3],
             max_user_port: r[4],
         };
-        Config::new(v).with_fidelity(f).with_registry(registry)
+        Config::new(v)
+            .with_fidelity(f)
+            .with_registry(registry)
+            .with_elevated(elevated)
     })
 }
 
@@ -196,11 +205,29 @@ impl Runner {
         let unchanged = exec::same_state(&before, st) && exec::same_names(&before, st);
         for b in exec::check(st, &call, &obs, unchanged) {
             prop_assert!(
-                b.invariant != Invariant::FailedCallChangesNothing,
+                !matches!(
+                    b.invariant,
+                    Invariant::FailedCallChangesNothing | Invariant::AddressesShared
+                ),
                 "{:?} after {:?}",
                 b,
                 self.path
             );
+        }
+        // (e): a bind by name moves no other socket.
+        if let (Call::BindName(h, ..), Some(o)) = (call, &obs.outcome) {
+            if o.ret == Ret::OK {
+                let me = exec::resolve(st, h);
+                for ((ha, _), (hb, _)) in before.sockets().zip(st.sockets()) {
+                    if Some(ha) != me {
+                        prop_assert_eq!(
+                            before.local_name(ha),
+                            st.local_name(hb),
+                            "bind moved another socket"
+                        );
+                    }
+                }
+            }
         }
         match (&call, &obs.outcome) {
             // A peer's connection and complete_connect leave the last error alone.
