@@ -80,6 +80,11 @@ impl Reached {
         }
     }
 
+    /// Forgets the rules kept (without rewriting the array).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &'static Rule> + '_ {
         self.items[..self.len].iter().flatten().copied()
     }
@@ -159,24 +164,34 @@ type SocketKey = (
     Option<(SockAddr, Share, bool)>,
 );
 
+/// The stored words `reduce` rewrites, with how, in table order: the table's stored word
+/// options that are not simulated (worked out once; `reduce` runs on every new state).
+fn reduced_words() -> &'static [(Slot, ValueKind)] {
+    static PLAN: std::sync::OnceLock<Vec<(Slot, ValueKind)>> = std::sync::OnceLock::new();
+    PLAN.get_or_init(|| {
+        OPTIONS
+            .iter()
+            .filter(|d| d.modelling != Modelling::Simulated && matches!(d.slot, Slot::Word(_)))
+            .map(|d| (d.slot, d.value))
+            .collect()
+    })
+}
+
 /// An option value reduced to the classes the rules distinguish: a stored word (not simulated)
 /// is unset, zero or non-zero; a `struct linger` keeps whether each half is zero. No rule reads
 /// a stored value except to write it back, so states that differ only there behave alike.
 fn reduce(values: &OptionValues) -> OptionValues {
     let mut out = values.without_connect_instant();
-    for def in OPTIONS {
-        if def.modelling == Modelling::Simulated || !matches!(def.slot, Slot::Word(_)) {
-            continue;
-        }
-        let Some(v) = values.get(def.slot) else {
+    for &(slot, kind) in reduced_words() {
+        let Some(v) = values.get(slot) else {
             continue;
         };
-        let class = match def.value {
+        let class = match kind {
             ValueKind::Linger => u32::from(v & 0xffff != 0) | (u32::from(v >> 16 != 0) << 16),
             ValueKind::Dword | ValueKind::Bounded { .. } => u32::from(v != 0),
             _ => v,
         };
-        out.set(def.slot, class);
+        out.set(slot, class);
     }
     out
 }
@@ -211,7 +226,7 @@ pub fn key(st: &Stack) -> Key {
 /// ephemeral address a connect took would only slow them down).
 pub fn key_with(st: &Stack, addresses: bool) -> Key {
     let now = st.now().0;
-    let mut sockets: Vec<(u64, SocketKey)> = st
+    let mut sockets: Vec<SocketKey> = st
         .sockets()
         .map(|(h, s)| {
             let v = st.socket_options(h).map_or(OptionValues::EMPTY, reduce);
@@ -231,18 +246,23 @@ pub fn key_with(st: &Stack, addresses: bool) -> Key {
                         };
                         (a.with_port(port), share, reserves)
                     });
-            let entry = (s.without_instants(), v, next, local);
-            let mut hasher = FxHasher::default();
-            entry.hash(&mut hasher);
-            (hasher.finish(), entry)
+            (s.without_instants(), v, next, local)
         })
         .collect();
-    sockets.sort_by_key(|(h, _)| *h);
+    // The sockets are an unordered set: ordered by their hash (the bounds keep them to two or
+    // three, so hashing in the comparison costs less than caching the hashes).
+    if sockets.len() > 1 {
+        sockets.sort_by_key(|e| {
+            let mut hasher = FxHasher::default();
+            e.hash(&mut hasher);
+            hasher.finish()
+        });
+    }
     Key {
         startup: st.startup_count(),
         conditions: st.conditions(),
         open_type: st.thread_open_type(),
-        sockets: sockets.into_iter().map(|(_, e)| e).collect(),
+        sockets,
     }
 }
 
@@ -382,6 +402,16 @@ pub fn ioctl_input(code: wsoracle_model::IoctlCode, arg: IoctlArg) -> (Option<Ve
 /// Makes the call. The caller has checked it is enabled.
 pub fn run(st: &mut Stack, call: &Call) -> Observed {
     let mut obs = Observed::default();
+    run_into(st, call, &mut obs);
+    obs
+}
+
+/// [`run`] into a record the caller keeps, so that a search does not move one per transition.
+pub fn run_into(st: &mut Stack, call: &Call, obs: &mut Observed) {
+    obs.outcome = None;
+    obs.misuse = false;
+    obs.rules.clear();
+    obs.got = None;
     let h = call.handle().and_then(|h| resolve(st, h));
     let s = h.unwrap_or(SocketHandle::INVALID_SOCKET);
     let outcome = match *call {
@@ -545,7 +575,6 @@ pub fn run(st: &mut Stack, call: &Call) -> Observed {
         }
     }
     obs.outcome = outcome;
-    obs
 }
 
 /// Which invariant a transition broke.
@@ -827,6 +856,11 @@ fn expected_read_back(def: &OptionDef, st: &Stack, call: &Call) -> Option<u32> {
     Some(def.value.normalise(raw))
 }
 
+thread_local! {
+    /// The scratch stack of `check`'s read-back.
+    static PROBE: std::cell::RefCell<Option<Stack>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Checks the invariants of one transition that ended in `after`.
 /// `unchanged` is `same_state(before, after)`, which the caller computes once.
 pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec<Broken> {
@@ -896,17 +930,28 @@ pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec
             ) = (def_of(call), call)
             {
                 if let Some(want) = expected_read_back(def, after, call) {
-                    let mut probe = after.clone();
                     let h = resolve(after, *s).unwrap_or(SocketHandle::INVALID_SOCKET);
                     let mut buf = [0u8; 16];
                     let mut len = def.size().max(4) as i32;
-                    let g = probe.getsockopt(
-                        h,
-                        *level,
-                        *optname,
-                        OutBuf::Bytes(&mut buf),
-                        IntPtr::Value(&mut len),
-                    );
+                    // The read-back runs on a copy (a get sets the last error); the copy is
+                    // one scratch stack per thread, refilled with `clone_from`.
+                    let g = PROBE.with(|probe| {
+                        let mut probe = probe.borrow_mut();
+                        let probe = match probe.as_mut() {
+                            Some(p) => {
+                                p.clone_from(after);
+                                p
+                            }
+                            None => probe.insert(after.clone()),
+                        };
+                        probe.getsockopt(
+                            h,
+                            *level,
+                            *optname,
+                            OutBuf::Bytes(&mut buf),
+                            IntPtr::Value(&mut len),
+                        )
+                    });
                     if g.ret == Ret::OK {
                         let n = (len.clamp(0, 4)) as usize;
                         let got = buf[..n]

@@ -279,6 +279,10 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
     let mut parents: Vec<(u32, Option<Call>)> = vec![(0, None)];
     let mut reported: BTreeSet<(Invariant, Option<&'static str>)> = BTreeSet::new();
     let mut next = 0usize;
+    // One scratch stack per search: each call is tried on a copy of the state made with
+    // `clone_from`, which reuses the scratch's allocations; a new state is cloned once to keep.
+    let mut after = states[0].clone();
+    let mut obs = exec::Observed::default();
     while next < states.len() {
         let i = next;
         next += 1;
@@ -287,17 +291,17 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
                 continue;
             }
             found.transitions += 1;
-            let mut after = states[i].clone();
+            after.clone_from(&states[i]);
             let result = catch_unwind(AssertUnwindSafe(|| {
-                let obs = exec::run(&mut after, call);
+                exec::run_into(&mut after, call, &mut obs);
                 let unchanged = exec::same_state(&states[i], &after)
                     && (!group.addresses || exec::same_names(&states[i], &after));
                 let broken = exec::check(&after, call, &obs, unchanged);
-                (obs, broken, unchanged)
+                (broken, unchanged)
             }));
             let mut unchanged = false;
             let broken = match result {
-                Ok((obs, broken, same)) => {
+                Ok((broken, same)) => {
                     unchanged = same;
                     for r in obs.rules.iter() {
                         reached.insert(r as *const Rule as usize);
@@ -330,7 +334,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
                 seen.entry(exec::key_with(&after, group.addresses))
             {
                 e.insert(id);
-                states.push(after);
+                states.push(after.clone());
                 parents.push((i as u32, Some(*call)));
             }
         }

@@ -139,10 +139,6 @@ pub static EVIDENCE_IDS: &[&str] = &[
 /// The number of facts in `docs/evidence-primary.md` (cite as `primary:P01` … ).
 pub const PRIMARY_FACTS: u32 = 43;
 
-/// Facts of `docs/evidence-primary.md` read for the option table (SO_DEBUG, SO_LINGER on UDP,
-/// SO_TYPE's set), numbered from P60 so that the run from P31 stays free for more.
-pub static PRIMARY_OPTION_FACTS: &[&str] = &["P60", "P61", "P62"];
-
 /// Facts of `docs/evidence-primary.md` read for the address rules (bind, connect, getsockname,
 /// sendto), numbered from P70.
 pub static PRIMARY_ADDRESS_FACTS: &[&str] = &["P70", "P71", "P72", "P73", "P74", "P75"];
@@ -166,7 +162,6 @@ pub fn is_known_citation(citation: &str) -> bool {
             && (n
                 .parse::<u32>()
                 .is_ok_and(|n| (1..=PRIMARY_FACTS).contains(&n))
-                || PRIMARY_OPTION_FACTS.iter().any(|p| p[1..] == *n)
                 || PRIMARY_ADDRESS_FACTS.iter().any(|p| p[1..] == *n));
     }
     false

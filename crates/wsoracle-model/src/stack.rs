@@ -170,7 +170,7 @@ static NO_OPTIONS: OptionValues = OptionValues::EMPTY;
 /// Cost: creating and closing a socket is O(1) amortised (closed slots wait in a free list and
 /// are reused, most recently closed first); `advance` costs in proportion to the keep-alive
 /// events that happen (timers.rs), not to the number of open sockets.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Stack {
     config: Config,
     startup_count: u32,
@@ -208,6 +208,72 @@ pub struct Stack {
     /// Pending calls completed by a call (a send that a linked socket's pending recv receives),
     /// for the caller to collect with [`Stack::take_completed`].
     pub(crate) completed: Vec<crate::outcome::Completed>,
+}
+
+/// Cloning is written out so that `clone_from` reuses the target's allocations: a search that
+/// tries every call from one state clones that state once per call into the same scratch stack.
+impl Clone for Stack {
+    fn clone(&self) -> Self {
+        Stack {
+            config: self.config,
+            startup_count: self.startup_count,
+            slots: self.slots.clone(),
+            free: self.free.clone(),
+            timers: self.timers.clone(),
+            dirty: self.dirty.clone(),
+            reference_timeline: self.reference_timeline,
+            option_store: self.option_store.clone(),
+            option_free: self.option_free.clone(),
+            last_error: self.last_error,
+            network_down: self.network_down,
+            blocking_call: self.blocking_call,
+            now: self.now,
+            open_type: self.open_type,
+            net: self.net.clone(),
+            by_port: self.by_port.clone(),
+            seq: self.seq,
+            last_ephemeral: self.last_ephemeral,
+            queued: self.queued.clone(),
+            datagrams: self.datagrams.clone(),
+            completed: self.completed.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.config = source.config;
+        self.startup_count = source.startup_count;
+        self.slots.clone_from(&source.slots);
+        self.free.clone_from(&source.free);
+        self.timers.clone_from(&source.timers);
+        self.dirty.clone_from(&source.dirty);
+        self.reference_timeline = source.reference_timeline;
+        self.option_store.clone_from(&source.option_store);
+        self.option_free.clone_from(&source.option_free);
+        self.last_error = source.last_error;
+        self.network_down = source.network_down;
+        self.blocking_call = source.blocking_call;
+        self.now = source.now;
+        self.open_type = source.open_type;
+        clone_map_from(&mut self.net, &source.net);
+        clone_map_from(&mut self.by_port, &source.by_port);
+        self.seq = source.seq;
+        self.last_ephemeral = source.last_ephemeral;
+        self.queued.clone_from(&source.queued);
+        self.datagrams.clone_from(&source.datagrams);
+        self.completed.clone_from(&source.completed);
+    }
+}
+
+/// `dst = src.clone()`, keeping `dst`'s nodes when both hold the same keys (the common case in a
+/// search: a call rarely binds or closes), since `BTreeMap::clone_from` always rebuilds.
+fn clone_map_from<K: Ord + Clone, V: Clone>(dst: &mut BTreeMap<K, V>, src: &BTreeMap<K, V>) {
+    if dst.len() == src.len() && dst.keys().eq(src.keys()) {
+        for (d, s) in dst.values_mut().zip(src.values()) {
+            d.clone_from(s);
+        }
+    } else {
+        *dst = src.clone();
+    }
 }
 
 impl Stack {
@@ -1080,6 +1146,36 @@ mod tests {
         {
             Ret::Socket(s) => s,
             other => panic!("socket() answered {other}"),
+        }
+    }
+
+    #[test]
+    fn clone_from_gives_what_clone_gives_whatever_the_target_held() {
+        // The source: bound and listening sockets (the address maps), a closed slot (the free
+        // lists), a stored option (the option store).
+        let mut src = started();
+        let a = tcp(&mut src);
+        let b = tcp(&mut src);
+        let c = tcp(&mut src);
+        let name = |s: &str| s.parse::<crate::addr::SockAddr>().unwrap();
+        assert_eq!(src.bind_name(a, Some(name("127.0.0.1:5000"))).ret, Ret::OK);
+        assert_eq!(src.listen(a).ret, Ret::OK);
+        assert_eq!(src.bind_name(b, Some(name("0.0.0.0:5001"))).ret, Ret::OK);
+        src.option_values_mut(src.find(c).unwrap())
+            .unwrap()
+            .connected_at = Some(3);
+        src.closesocket(b);
+        // Targets of other shapes: fresh, the same keys with other values, more sockets.
+        let mut same_keys = src.clone();
+        same_keys.listen(c);
+        let mut bigger = started();
+        for _ in 0..4 {
+            let s = tcp(&mut bigger);
+            bigger.bind_name(s, Some(name("127.0.0.1:0")));
+        }
+        for mut target in [started(), same_keys, bigger] {
+            target.clone_from(&src);
+            assert_eq!(format!("{target:?}"), format!("{:?}", src.clone()));
         }
     }
 

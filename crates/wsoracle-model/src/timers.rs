@@ -126,9 +126,22 @@ impl SlotTimer {
 }
 
 /// The min-heap of entries.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct TimerQueue {
     heap: BinaryHeap<Reverse<Entry>>,
+}
+
+/// Written out so that `clone_from` keeps the heap's allocation (`Stack::clone_from`).
+impl Clone for TimerQueue {
+    fn clone(&self) -> Self {
+        TimerQueue {
+            heap: self.heap.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.heap.clone_from(&source.heap);
+    }
 }
 
 impl TimerQueue {

@@ -188,7 +188,7 @@ fn linger_is_stored_as_given_and_dontlinger_is_its_inverse() {
         );
         let g = get(&mut st, s, SOL, OptName::SO_LINGER, &DEADBEEF, 4);
         assert_eq!(g.buf, vec![0, 0, 0x2b, 0x02], "{}", p.name);
-        // primary:P61: not on a datagram socket.
+        // primary:P41: not on a datagram socket.
         let u = udp(&mut st);
         fails(
             &get(&mut st, u, SOL, OptName::SO_LINGER, &DEADBEEF, 4).outcome,
@@ -404,7 +404,7 @@ fn connect_time_counts_virtual_seconds() {
     });
 }
 
-/// Read-only options: SO_TYPE (options:O371, primary:P62), SO_ACCEPTCONN (options:O370); the
+/// Read-only options: SO_TYPE (options:O371, primary:P43), SO_ACCEPTCONN (options:O370); the
 /// per-thread SO_OPENTYPE answers whatever the handle (primary:P12, options:O063).
 #[test]
 fn read_only_and_per_thread_options() {

@@ -14,7 +14,7 @@ rules! {
         "the option does not exist on this version: WSAENOPROTOOPT", [D("D-SOL"), D("D-TCP"), D("D-GET")];
     WRONG_SOCKET = "sockopt.wrong-socket-kind", Observed,
         "a SOL_SOCKET or IPPROTO_TCP option of another socket kind fails with WSAENOPROTOOPT (SO_LINGER on UDP)",
-        [Source::Primary("P61"), D("D-GET"), A("A40")];
+        [Source::Primary("P41"), D("D-GET"), A("A40")];
     IP_WRONG_SOCKET = "sockopt.ip.wrong-socket-kind", Observed,
         "an IPPROTO_IP or IPPROTO_IPV6 option that does not fit the socket kind (TCP, UDP, raw) fails with WSAEINVAL, set or get",
         [O("O402"), O("O406"), O("O407"), O("O411"), O("O412"), O("O421"), O("O433"), O("O495"), O("O497"), O("O498"), O("O499"), O("O503"), O("O504"), O("O526"), D("D-IP"), D("D-IP6")];

@@ -1,6 +1,6 @@
 //! `SO_LINGER` (SOL_SOCKET, 128) and `SO_DONTLINGER` (~128), which share one value: a
 //! `struct linger {u_short l_onoff; u_short l_linger}` (doc:D-LINGER). Stream sockets only: a
-//! UDP socket answers WSAENOPROTOOPT (primary:P61). `l_onoff` is stored as given, 0x100 reads
+//! UDP socket answers WSAENOPROTOOPT (primary:P41). `l_onoff` is stored as given, 0x100 reads
 //! back 0x100 (options:O014); SO_LINGER is class C (options:O012, O013), SO_DONTLINGER class B
 //! and reads `!l_onoff` (doc:D-SOL; options:O007, O010). Both are copied by accept (options:O369).
 
@@ -21,7 +21,7 @@ use crate::stack::{Decision, Verdict};
 rules! {
     SET = "setsockopt.so-linger", Observed, "SO_LINGER stores its struct linger as given (l_onoff 0x100 stays 0x100)", [O("O014"), O("O208"), O("O210"), D("D-LINGER")];
     GET = "getsockopt.so-linger", Observed, "SO_LINGER reads the struct linger last set, {0, 0} on a fresh socket, in 4 bytes", [O("O014"), O("O208"), O("O210"), O("O369"), D("D-CLOSE")];
-    WRONG_SOCKET = "sockopt.so-linger.datagram", Observed, "SO_LINGER and SO_DONTLINGER on a datagram socket fail with WSAENOPROTOOPT", [P("P61"), A("A40")];
+    WRONG_SOCKET = "sockopt.so-linger.datagram", Observed, "SO_LINGER and SO_DONTLINGER on a datagram socket fail with WSAENOPROTOOPT", [P("P41"), A("A40")];
     DONTLINGER_SET = "setsockopt.so-dontlinger", Observed, "SO_DONTLINGER sets l_onoff to the opposite of its BOOL and keeps l_linger; short input is accepted", [O("O007"), O("O010"), D("D-SOL")];
     CLOSE_ABORTIVE = "closesocket.abortive", Documented, "with SO_LINGER {l_onoff != 0, l_linger 0} closesocket resets the connection (a hard close) and returns at once", [D("D-CLOSE"), A("A50")];
     CLOSE_LINGER = "closesocket.linger", Documented, "with SO_LINGER {l_onoff != 0, l_linger > 0} closesocket lingers for unsent data; the model keeps none, so it returns at once", [D("D-CLOSE"), A("A50")];

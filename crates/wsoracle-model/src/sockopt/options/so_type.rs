@@ -1,5 +1,5 @@
 //! `SO_TYPE` (0x1008): read-only, the socket's type (options:O371). A set fails: WSAENOPROTOOPT
-//! on a stream socket, WSAEINVAL on a datagram socket (primary:P62).
+//! on a stream socket, WSAEINVAL on a datagram socket (primary:P43).
 
 use crate::abi::InBuf;
 use crate::codes::{Level, OptName, SocketType};
@@ -13,8 +13,8 @@ use crate::stack::Decision;
 
 rules! {
     GET = "getsockopt.so-type", Observed, "SO_TYPE reads the socket's type (SOCK_STREAM 1, SOCK_DGRAM 2) in 4 bytes", [O("O371"), D("D-SOL")];
-    SET_STREAM = "setsockopt.so-type.stream", Observed, "SO_TYPE cannot be set: WSAENOPROTOOPT on a stream socket", [P("P62")];
-    SET_DGRAM = "setsockopt.so-type.datagram", Observed, "SO_TYPE cannot be set: WSAEINVAL on a datagram socket", [P("P62")];
+    SET_STREAM = "setsockopt.so-type.stream", Observed, "SO_TYPE cannot be set: WSAENOPROTOOPT on a stream socket", [P("P43")];
+    SET_DGRAM = "setsockopt.so-type.datagram", Observed, "SO_TYPE cannot be set: WSAEINVAL on a datagram socket", [P("P43")];
 }
 
 pub static DEF: OptionDef = OptionDef {
