@@ -251,6 +251,31 @@ fn sio_bytes_returned(fidelity: Fidelity, legacy: bool, v: &View<'_>, ok: bool) 
     }
 }
 
+/// A SIO_KEEPALIVE_VALS failure whose rule holds under both fidelities (the error rests on the
+/// documentation or an assumption, not on a fidelity's evidence): a datagram socket, a dropped
+/// connection, an input past its buffer. The two answers differ only in `*lpcbBytesReturned`
+/// ([`sio_bytes_returned`]): where observed fidelity writes 0 there (from Vista on, unless
+/// overlapped without a completion routine: primary:P22, wine:E15) and the documented rule
+/// writes nothing, the observed answer names SIO_KA_FAIL_WRITES_ZERO, so that each fidelity's
+/// answer has its own rule; elsewhere the two answers are one and keep `d`'s rule.
+fn fail_under_one_rule(
+    fidelity: Fidelity,
+    legacy: bool,
+    v: &View<'_>,
+    d: Decision<IoctlAction>,
+) -> IoctlDecision {
+    let written = sio_bytes_returned(fidelity, legacy, v, false);
+    let rule = if written.bytes_returned.is_some() {
+        &rules::SIO_KA_FAIL_WRITES_ZERO
+    } else {
+        d.rule
+    };
+    IoctlDecision {
+        d: Decision { rule, ..d }.writing(written),
+        completion: None,
+    }
+}
+
 /// The completion a successful overlapped call queues (wine:S07, S09).
 fn ok_completion(v: &View<'_>) -> Option<IoCompletion> {
     v.overlapped.then_some(IoCompletion {
@@ -382,6 +407,7 @@ fn keepalive_vals(
         d: Decision::fail(reason, rule).writing(sio_bytes_returned(fidelity, legacy, v, false)),
         completion: None,
     };
+    let fail_alike = |d: Decision<IoctlAction>| fail_under_one_rule(fidelity, legacy, v, d);
     let doc = fidelity == Fidelity::Documented;
     let bytes = match v.in_buf {
         InBuf::Null | InBuf::BadPointer => {
@@ -407,20 +433,24 @@ fn keepalive_vals(
         };
     }
     if (v.cb_in as usize) > bytes.len() || bytes.len() < 12 {
-        return fail(Reason::BadAddress, &rules::IOCTL_IN_PAST_BUFFER); // assumption A05
+        // assumption A05
+        return fail_alike(Decision::fail(
+            Reason::BadAddress,
+            &rules::IOCTL_IN_PAST_BUFFER,
+        ));
     }
     if doc && v.cb_out != 0 {
         return fail(Reason::InvalidArgument, &rules::SIO_KA_OUT_BUFFER_DOC); // doc:D-SIO
     }
     if sock.socket_type() != SocketType::SOCK_STREAM {
-        return fail(Reason::OptionNotForProtocol, &rules::SIO_KA_DATAGRAM); // doc:D-SIO, A28
+        // doc:D-SIO, A28
+        return fail_alike(Decision::fail(
+            Reason::OptionNotForProtocol,
+            &rules::SIO_KA_DATAGRAM,
+        ));
     }
     if sock.state() == SocketState::Dropped {
-        let d: Decision<IoctlAction> = crate::timeline::set_on_dropped(sock); // A33
-        return IoctlDecision {
-            d: d.writing(sio_bytes_returned(fidelity, legacy, v, false)),
-            completion: None,
-        };
+        return fail_alike(crate::timeline::set_on_dropped(sock)); // A33
     }
     let word = |k: usize| u32::from_le_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
     let action = IoctlAction::KeepAliveVals {
@@ -768,6 +798,63 @@ mod tests {
                     .error,
                 Some(WsaError::WSAENOPROTOOPT)
             );
+        }
+    }
+
+    /// A failure both fidelities answer with one error (a datagram socket, an input past its
+    /// buffer) differs only in *lpcbBytesReturned: from Vista on the observed answer writes 0
+    /// and names its own rule (primary:P22), the documented one keeps the error's rule; where
+    /// the answers are one (up to 2003, or overlapped without a routine) the rule is the error's.
+    #[test]
+    fn a_failure_alike_names_one_rule_per_fidelity_p22() {
+        for p in PRESETS {
+            for f in Fidelity::ALL {
+                let (mut st, _) = stack(p.version, f);
+                let Ret::Socket(u) = st
+                    .socket_create(
+                        AddressFamily::AF_INET,
+                        SocketType::SOCK_DGRAM,
+                        Protocol::IPPROTO_UDP,
+                    )
+                    .ret
+                else {
+                    panic!()
+                };
+                let k = tcp_keepalive_bytes(1, 1, 1);
+                let vista = p.version.at_least(threshold::VISTA);
+                let (o, n) = call(&mut st, u, sio(Some(&k), 12, Some(DEAD), false, false));
+                let zeroes = vista && f == Fidelity::Observed;
+                assert_eq!(n, Some(if zeroes { 0 } else { DEAD }), "{} {f}", p.name);
+                let (observed, documented) = if f == Fidelity::Observed {
+                    (Some(o.rule.id), o.other.map(|a| a.rule.id))
+                } else {
+                    (o.other.map(|a| a.rule.id), Some(o.rule.id))
+                };
+                if vista {
+                    assert_eq!(observed, Some(rules::SIO_KA_FAIL_WRITES_ZERO.id));
+                    assert_eq!(documented, Some(rules::SIO_KA_DATAGRAM.id));
+                } else {
+                    assert_eq!(o.rule.id, rules::SIO_KA_DATAGRAM.id);
+                    assert!(o.other.is_none(), "{} {f}", p.name);
+                }
+                // Overlapped without a routine: nothing written under either fidelity.
+                let (o, _) = call(&mut st, u, sio(Some(&k), 12, Some(DEAD), true, false));
+                assert_eq!(o.rule.id, rules::SIO_KA_DATAGRAM.id, "{} {f}", p.name);
+                assert!(o.other.is_none(), "{} {f}", p.name);
+                // An input past its buffer (assumption A05): the same split.
+                let (o, _) = call(
+                    &mut st,
+                    u,
+                    sio(Some(&k[..11]), 12, Some(DEAD), false, false),
+                );
+                assert_eq!(o.error, Some(WsaError::WSAEFAULT));
+                assert_eq!(
+                    o.rule.id == rules::SIO_KA_FAIL_WRITES_ZERO.id,
+                    zeroes,
+                    "{} {f}",
+                    p.name
+                );
+            }
         }
     }
 }

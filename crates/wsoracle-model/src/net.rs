@@ -85,8 +85,8 @@ rules! {
         "port 0 takes the next free ephemeral port after the last one handed out: 1025 to MaxUserPort (5000) before Vista, 49152-65535 from Vista", [Conv("ephemeral"), D("D-REUSE"), D("R-MUP")];
     BIND_EXHAUSTED = "bind.ephemeral-exhausted", Assumption,
         "with every ephemeral port of the range held, port 0 fails with WSAENOBUFS", [A("A62")];
-    XP_EXCLUSIVE_ADMIN = "setsockopt.so-exclusiveaddruse.administrators", Assumption,
-        "up to Windows XP only an administrator may switch SO_EXCLUSIVEADDRUSE on; a standard user's set fails with WSAEACCES", [D("D-REUSE"), A("A64")];
+    XP_EXCLUSIVE_ADMIN = "setsockopt.so-exclusiveaddruse.administrators", Convention,
+        "up to Windows XP only members of the Administrators group may use SO_EXCLUSIVEADDRUSE (the page); which call fails for a standard user, and with what error, is in no source: a standard user's set is not modelled", [Conv("scope"), D("D-REUSE"), A("A64")];
     GETSOCKNAME_OK = "getsockname.ok", Observed, "getsockname writes the address the socket is bound to", [D("getsockname"), P("P74")];
     GETSOCKNAME_UNBOUND = "getsockname.unbound", Observed, "getsockname on a socket that is not bound fails with WSAEINVAL", [P("P74"), D("getsockname")];
     NAME_NOT_MODELLED = "address.by-peer.not-modelled", Convention,

@@ -307,6 +307,9 @@ rules! {
         [D("D-SIO"), A("A27")];
     SIO_KA_DATAGRAM = "sio_keepalive_vals.datagram", Documented,
         "SIO_KEEPALIVE_VALS on a datagram socket fails with WSAENOPROTOOPT", [D("D-SIO"), E("S10"), A("A28")];
+    SIO_KA_FAIL_WRITES_ZERO = "sio_keepalive_vals.failure-writes-zero", Inferred,
+        "from Vista on, a SIO_KEEPALIVE_VALS that fails where both fidelities give one error (a datagram socket: WSAENOPROTOOPT; a connection reset: WSAENOTCONN, or timed out: WSAENETRESET; an input past its buffer: WSAEFAULT) also sets *lpcbBytesReturned to 0, as its observed failures do, unless the call is overlapped without a completion routine",
+        [P("P22"), E("S01"), E("E15"), E("S10"), D("D-SIO"), A("A28"), A("A33"), A("A05")];
     SIO_KA_OK = "sio_keepalive_vals.ok", Observed,
         "SIO_KEEPALIVE_VALS succeeds for any values, zero and sub-second included; it sets keep-alive on or off and, when on, the connection's time and interval (ms); *lpcbBytesReturned 0 unless overlapped without a routine; an overlapped call queues a completion {0, 0 bytes}",
         [C("42a54-159"), C("42a54-160"), E("S03"), E("S07"), E("S08"), E("S09"), P("P22"), D("D-SIO"), A("A24"), A("A27")];

@@ -194,7 +194,8 @@ too (the page speaks of both).
 
 The first socket does not protect its port from SO_REUSEADDR, and wildcard and specific binds of
 one port do not coexist. SO_EXCLUSIVEADDRUSE needs an administrator (`process: {elevated: true}`);
-a standard user's setsockopt fails with WSAEACCES (assumption A64).
+the page does not say which call fails for a standard user, or with what error, so a standard
+user's setsockopt switching it on answers \"not modelled\" (assumption A64).
 
 ",
     );

@@ -199,7 +199,8 @@ fn linger_is_stored_as_given_and_dontlinger_is_its_inverse() {
 
 /// report:arvidn/libtorrent#1981: SO_REUSEADDR and SO_EXCLUSIVEADDRUSE exclude each other, the
 /// later set failing with WSAEINVAL; switching the first off lets the other on. The process is
-/// elevated: up to XP a standard user may not set SO_EXCLUSIVEADDRUSE (doc:D-REUSE, A64).
+/// elevated: up to XP only an administrator may use SO_EXCLUSIVEADDRUSE (doc:D-REUSE; a standard
+/// user's set is not modelled: A64).
 #[test]
 fn reuseaddr_and_exclusiveaddruse_exclude_each_other() {
     each_preset(|p| {

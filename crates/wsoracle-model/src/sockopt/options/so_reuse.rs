@@ -69,18 +69,20 @@ fn set(def: &OptionDef, ctx: &Ctx<'_>, optval: InBuf<'_>, optlen: i32) -> Decisi
         &REUSEADDR
     };
     match d.verdict {
-        Verdict::Ok(SetAction::Store(_, v)) if v != 0 && ctx.values.get(other.slot) == Some(1) => {
-            Decision::fail(Reason::InvalidArgument, &CONFLICT)
-        }
-        // doc:D-REUSE: up to XP only the Administrators group may use SO_EXCLUSIVEADDRUSE
-        // (where it fails for a standard user: assumption A64).
+        // doc:D-REUSE: up to XP only the Administrators group may use SO_EXCLUSIVEADDRUSE. No
+        // source says which call fails for a standard user, or with what error (assumption
+        // A64), so switching it on there is not modelled (convention:scope), before the conflict
+        // with SO_REUSEADDR, whose order against the restriction no source gives either.
         Verdict::Ok(SetAction::Store(_, v))
             if v != 0
                 && def.optname == OptName::SO_EXCLUSIVEADDRUSE
                 && !ctx.elevated
                 && !ctx.version.at_least(crate::version::threshold::SERVER_2003) =>
         {
-            Decision::fail(Reason::AccessDenied, &crate::net::XP_EXCLUSIVE_ADMIN)
+            Decision::not_modelled(&crate::net::XP_EXCLUSIVE_ADMIN)
+        }
+        Verdict::Ok(SetAction::Store(_, v)) if v != 0 && ctx.values.get(other.slot) == Some(1) => {
+            Decision::fail(Reason::InvalidArgument, &CONFLICT)
         }
         _ => d,
     }
