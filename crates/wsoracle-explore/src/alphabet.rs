@@ -149,7 +149,8 @@ pub enum Time {
 }
 
 /// An address a bind by name takes: loopback or the wildcard, of either family; for the walks
-/// also a second IPv4 loopback address and the IPv4-mapped forms of 127.0.0.1 and 0.0.0.0.
+/// also a second IPv4 loopback address and the IPv4-mapped forms of 127.0.0.1 and 0.0.0.0; and,
+/// as a destination only (never bound), the IPv4 limited broadcast address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Addr {
     V4Loopback,
@@ -162,6 +163,8 @@ pub enum Addr {
     V4MappedLoopback,
     /// `::ffff:0.0.0.0`: the IPv4 wildcard, held on the IPv4 stack (options:O328).
     V4MappedAny,
+    /// 255.255.255.255: a destination of sendto and connect only.
+    V4Broadcast,
 }
 
 impl Addr {
@@ -188,6 +191,7 @@ impl Addr {
             Addr::V4Loopback2 => Ip::V4([127, 0, 0, 2]),
             Addr::V4MappedLoopback => Ip::mapped([127, 0, 0, 1]),
             Addr::V4MappedAny => Ip::mapped([0, 0, 0, 0]),
+            Addr::V4Broadcast => Ip::V4([255, 255, 255, 255]),
         }
     }
 }
@@ -248,6 +252,15 @@ pub enum Call {
     Advance(Time),
     SetPeer(Handle, Peer),
     PeerSends(Handle),
+    /// sendto one byte to the address on [`PORT`].
+    SendTo(Handle, Addr),
+    /// recvfrom with a buffer of this many bytes.
+    RecvFrom(Handle, u32),
+    GetSockName(Handle),
+    GetPeerName(Handle),
+    /// An ICMP error answers what the UDP socket sent: port unreachable, or (`true`) TTL
+    /// expired (a scenario action).
+    Icmp(Handle, bool),
 }
 
 impl Call {
@@ -267,7 +280,12 @@ impl Call {
             | Call::Send(h)
             | Call::Recv(h, _)
             | Call::SetPeer(h, _)
-            | Call::PeerSends(h) => Some(h),
+            | Call::PeerSends(h)
+            | Call::SendTo(h, _)
+            | Call::RecvFrom(h, _)
+            | Call::GetSockName(h)
+            | Call::GetPeerName(h)
+            | Call::Icmp(h, _) => Some(h),
             Call::Set { s, .. } | Call::Get { s, .. } | Call::Ioctl { s, .. } => Some(s),
             _ => None,
         }
@@ -289,7 +307,12 @@ impl Call {
             | Call::Send(h)
             | Call::Recv(h, _)
             | Call::SetPeer(h, _)
-            | Call::PeerSends(h) => *h = to,
+            | Call::PeerSends(h)
+            | Call::SendTo(h, _)
+            | Call::RecvFrom(h, _)
+            | Call::GetSockName(h)
+            | Call::GetPeerName(h)
+            | Call::Icmp(h, _) => *h = to,
             Call::Set { s, .. } | Call::Get { s, .. } | Call::Ioctl { s, .. } => *s = to,
             _ => {}
         }
@@ -320,6 +343,12 @@ impl Call {
             Call::Advance(_) => "advance",
             Call::SetPeer(..) => "peer",
             Call::PeerSends(_) => "peer_sends",
+            Call::SendTo(..) => "sendto",
+            Call::RecvFrom(..) => "recvfrom",
+            Call::GetSockName(_) => "getsockname",
+            Call::GetPeerName(_) => "getpeername",
+            Call::Icmp(_, false) => "icmp_unreachable",
+            Call::Icmp(_, true) => "icmp_ttl_expired",
         }
     }
 }
@@ -610,6 +639,84 @@ pub fn ioctl_calls(s: Handle, keepalive: bool) -> Vec<Call> {
         ] {
             out.push(Call::Ioctl { s, code, arg });
         }
+    }
+    out
+}
+
+/// The datagram calls on the socket under test `s`: bind by name (each address on [`PORT`],
+/// the IPv4 loopback on port 0), connect by name (each loopback address, the broadcast
+/// address), sendto each loopback address, the unspecified address and the broadcast address,
+/// send, recvfrom with a buffer of one byte and of none, getsockname, getpeername, FIONBIO on,
+/// SO_BROADCAST on.
+pub fn datagram_calls(s: Handle) -> Vec<Call> {
+    let mut out: Vec<Call> = Addr::ALL
+        .into_iter()
+        .map(|a| Call::BindName(s, a, false))
+        .collect();
+    out.push(Call::BindName(s, Addr::V4Loopback, true));
+    for a in [Addr::V4Loopback, Addr::V6Loopback, Addr::V4Broadcast] {
+        out.push(Call::ConnectName(s, a));
+    }
+    for a in [
+        Addr::V4Loopback,
+        Addr::V6Loopback,
+        Addr::V4Any,
+        Addr::V4Broadcast,
+    ] {
+        out.push(Call::SendTo(s, a));
+    }
+    out.extend([
+        Call::Send(s),
+        Call::RecvFrom(s, 1),
+        Call::RecvFrom(s, 0),
+        Call::GetSockName(s),
+        Call::GetPeerName(s),
+        Call::Ioctlsocket(s, IoctlCode::FIONBIO, 1),
+        Call::Set {
+            s,
+            level: Level::SOL_SOCKET,
+            optname: OptName::SO_BROADCAST,
+            optval: InArg::Value { value: 1, buf: 4 },
+            optlen: 4,
+        },
+    ]);
+    out
+}
+
+/// The other end's calls, on socket `s`: bind by name to each loopback address on [`PORT`],
+/// sendto each loopback address (a datagram to the socket under test, or to itself).
+pub fn datagram_sender_calls(s: Handle) -> Vec<Call> {
+    vec![
+        Call::BindName(s, Addr::V4Loopback, false),
+        Call::BindName(s, Addr::V6Loopback, false),
+        Call::SendTo(s, Addr::V4Loopback),
+        Call::SendTo(s, Addr::V6Loopback),
+    ]
+}
+
+/// The ICMP calls on a UDP socket `s`: bind by name, sendto itself, FIONBIO on, recv and
+/// recvfrom of one byte, the two ICMP errors, and SIO_UDP_CONNRESET / SIO_UDP_NETRESET
+/// switched off.
+pub fn icmp_calls(s: Handle) -> Vec<Call> {
+    let mut out = vec![
+        Call::BindName(s, Addr::V4Loopback, false),
+        Call::SendTo(s, Addr::V4Loopback),
+        Call::Ioctlsocket(s, IoctlCode::FIONBIO, 1),
+        Call::Recv(s, 1),
+        Call::RecvFrom(s, 1),
+        Call::Icmp(s, false),
+        Call::Icmp(s, true),
+    ];
+    for code in [IoctlCode::SIO_UDP_CONNRESET, IoctlCode::SIO_UDP_NETRESET] {
+        out.push(Call::Ioctl {
+            s,
+            code,
+            arg: IoctlArg::Natural {
+                onoff: 0,
+                time: 0,
+                interval: 0,
+            },
+        });
     }
     out
 }

@@ -103,6 +103,8 @@ pub struct Bounds {
     pub backlog: u16,
     /// Unread bytes from the peer at most.
     pub unread: u16,
+    /// Datagrams waiting in the process at most (0: no bound, the groups that send none).
+    pub datagrams: usize,
 }
 
 impl Bounds {
@@ -112,6 +114,7 @@ impl Bounds {
         sockets: 2,
         backlog: 1,
         unread: 1,
+        datagrams: 0,
     };
     /// A group of interacting options (the keep-alive family, SO_REUSEADDR/SO_EXCLUSIVEADDRUSE,
     /// SO_LINGER/SO_DONTLINGER): one socket, so that the product of their values stays
@@ -123,6 +126,7 @@ impl Bounds {
         sockets: 1,
         backlog: 1,
         unread: 1,
+        datagrams: 0,
     };
     /// The address-reuse group: two sockets (a connection is not accepted: accept makes no
     /// third socket), one waiting connection.
@@ -132,6 +136,25 @@ impl Bounds {
         sockets: 2,
         backlog: 1,
         unread: 1,
+        datagrams: 0,
+    };
+    /// The datagram group: two UDP sockets (no close), one datagram waiting at most.
+    pub const DATAGRAMS: Bounds = Bounds {
+        startups: 1,
+        create_below: 2,
+        sockets: 2,
+        backlog: 1,
+        unread: 1,
+        datagrams: 1,
+    };
+    /// The ICMP group: one UDP socket, one datagram waiting at most.
+    pub const ICMP: Bounds = Bounds {
+        startups: 1,
+        create_below: 1,
+        sockets: 1,
+        backlog: 1,
+        unread: 1,
+        datagrams: 1,
     };
     pub const PROCESS: Bounds = Bounds {
         startups: 2,
@@ -139,6 +162,7 @@ impl Bounds {
         sockets: 1,
         backlog: 1,
         unread: 1,
+        datagrams: 0,
     };
 }
 
@@ -155,14 +179,23 @@ pub struct Key {
 
 /// One socket of a canonical state: its record without instants, its reduced option values,
 /// and its next keep-alive event (in how many ms, and which: the rule's address).
-/// Last, its local address (an ephemeral port reduced to 1: which one the stack chose is not
-/// read by any rule), how it asked to share it, and whether it reserves it.
-type SocketKey = (
-    Socket,
-    OptionValues,
-    Option<(u64, usize)>,
-    Option<(SockAddr, Share, bool)>,
-);
+/// Last, where addresses are searched, its names: its local address (an ephemeral port reduced
+/// to 1: which one the stack chose is not read by any rule), how it asked to share it, and
+/// whether it reserves it; the address it is connected to by name; and how many datagrams wait
+/// on it (their sources are written by recvfrom but read by no rule).
+type SocketKey = (Socket, OptionValues, Option<(u64, usize)>, Option<Names>);
+
+/// A socket's names in a canonical state (see [`SocketKey`]).
+type Names = (Option<(SockAddr, Share, bool)>, Option<SockAddr>, usize);
+
+/// An ephemeral port reduced to 1 (the fixed port stays).
+fn reduce_port(a: SockAddr) -> SockAddr {
+    a.with_port(if a.port == crate::alphabet::PORT {
+        a.port
+    } else {
+        1
+    })
+}
 
 /// The stored words `reduce` rewrites, with how, in table order: the table's stored word
 /// options that are not simulated (worked out once; `reduce` runs on every new state).
@@ -208,13 +241,15 @@ pub fn same_state(a: &Stack, b: &Stack) -> bool {
         })
 }
 
-/// Whether two states with the same sockets hold the same local addresses (checked where
-/// addresses are searched: the address-reuse group and the random walks; the other groups bind
-/// without a name, and the check on their 47 million transitions would cost a second).
+/// Whether two states with the same sockets hold the same names: local addresses, connections
+/// by name, datagrams waiting (checked where addresses are searched: the address-reuse and
+/// datagram groups and the random walks; the other groups bind without a name, and the check
+/// on their 47 million transitions would cost a second).
 pub fn same_names(a: &Stack, b: &Stack) -> bool {
-    a.sockets()
-        .zip(b.sockets())
-        .all(|((ha, _), (hb, _))| a.local_name(ha) == b.local_name(hb))
+    a.sockets().zip(b.sockets()).all(|((ha, _), (hb, _))| {
+        a.local_name(ha) == b.local_name(hb)
+            && a.remote_name_and_waiting(ha) == b.remote_name_and_waiting(hb)
+    })
 }
 
 pub fn key(st: &Stack) -> Key {
@@ -234,19 +269,14 @@ pub fn key_with(st: &Stack, addresses: bool) -> Key {
             let next = st
                 .next_keepalive_event(h)
                 .map(|e| (e.at.0.saturating_sub(now), e.rule as *const Rule as usize));
-            let local =
-                addresses
-                    .then(|| st.local_name(h))
-                    .flatten()
-                    .map(|(a, share, reserves)| {
-                        let port = if a.port == crate::alphabet::PORT {
-                            a.port
-                        } else {
-                            1
-                        };
-                        (a.with_port(port), share, reserves)
-                    });
-            (s.without_instants(), v, next, local)
+            let names = addresses.then(|| {
+                let local = st
+                    .local_name(h)
+                    .map(|(a, share, reserves)| (reduce_port(a), share, reserves));
+                let (remote, waiting) = st.remote_name_and_waiting(h).unwrap_or((None, 0));
+                (local, remote.map(reduce_port), waiting)
+            });
+            (s.without_instants(), v, next, names)
         })
         .collect();
     // The sockets are an unordered set: ordered by their hash (the bounds keep them to two or
@@ -311,6 +341,14 @@ pub fn next_event(st: &Stack) -> Option<(u64, &'static Rule)> {
         .min_by_key(|(at, _)| *at)
 }
 
+/// The datagrams waiting to be read on every socket of the process.
+pub fn waiting_datagrams(st: &Stack) -> usize {
+    st.sockets()
+        .filter_map(|(h, _)| st.remote_name_and_waiting(h))
+        .map(|(_, n)| n)
+        .sum()
+}
+
 /// Whether the call may be made in this state under the bounds.
 pub fn enabled(st: &Stack, call: &Call, bounds: &Bounds) -> bool {
     let open = st.sockets().count();
@@ -333,6 +371,10 @@ pub fn enabled(st: &Stack, call: &Call, bounds: &Bounds) -> bool {
         // every listener.
         Call::ConnectName(..) => st.sockets().all(|(_, s)| s.backlog() < bounds.backlog),
         Call::PeerSends(_) => sock().is_none_or(|s| s.unread_bytes() < bounds.unread),
+        // Datagrams waiting anywhere in the process stay within the bound.
+        Call::SendTo(..) | Call::Send(_) if bounds.datagrams > 0 => {
+            waiting_datagrams(st) < bounds.datagrams
+        }
         Call::Advance(Time::ToNextEvent | Time::JustBeforeNextEvent) => next_event(st).is_some(),
         _ => true,
     }
@@ -567,7 +609,33 @@ pub fn run_into(st: &mut Stack, call: &Call, obs: &mut Observed) {
             }
             None
         }
+        Call::SendTo(_, a) => Some(st.sendto(s, crate::alphabet::name(a, false), 1)),
+        Call::RecvFrom(_, len) => match st.recvfrom(s, len) {
+            Ok((o, _)) => Some(o),
+            Err(_) => {
+                obs.misuse = true;
+                None
+            }
+        },
+        Call::GetSockName(_) => Some(st.getsockname(s).0),
+        Call::GetPeerName(_) => Some(st.getpeername(s).0),
+        Call::Icmp(_, ttl) => {
+            let arrived = if ttl {
+                st.icmp_ttl_expired(s)
+            } else {
+                st.icmp_unreachable(s)
+            };
+            match arrived {
+                Ok(r) => obs.rules.push(r),
+                Err(_) => obs.misuse = true,
+            }
+            None
+        }
     };
+    // What a call completed elsewhere (a datagram that a pending recv receives).
+    for c in st.take_completed() {
+        obs.rules.push(c.rule);
+    }
     if let Some(o) = &outcome {
         obs.rules.push(o.rule);
         if let Some(other) = &o.other {
@@ -861,6 +929,16 @@ thread_local! {
     static PROBE: std::cell::RefCell<Option<Stack>> = const { std::cell::RefCell::new(None) };
 }
 
+/// The failures that consume what they report, besides the non-blocking connect's
+/// WSAEWOULDBLOCK: a datagram larger than recvfrom's buffer is lost with its excess ("the excess
+/// data is lost", the recvfrom page, doc:recvfrom), and an ICMP error held for a UDP socket is
+/// reported once, by the recv that fails with it (assumption A54).
+pub const FAILURES_THAT_CONSUME: &[&str] = &[
+    "recvfrom.truncated",
+    "recv.udp.port-unreachable",
+    "recv.udp.ttl-expired",
+];
+
 /// Checks the invariants of one transition that ended in `after`.
 /// `unchanged` is `same_state(before, after)`, which the caller computes once.
 pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec<Broken> {
@@ -876,7 +954,11 @@ pub fn check(after: &Stack, call: &Call, obs: &Observed, unchanged: bool) -> Vec
             .outcome
             .as_ref()
             .is_some_and(|o| o.error == Some(WsaError::WSAEWOULDBLOCK));
-    if failed_call && !wouldblock_connect && !unchanged {
+    let consumes = obs
+        .outcome
+        .as_ref()
+        .is_some_and(|o| FAILURES_THAT_CONSUME.contains(&o.rule.id));
+    if failed_call && !wouldblock_connect && !consumes && !unchanged {
         broken.push(Broken {
             invariant: Invariant::FailedCallChangesNothing,
             rule,

@@ -225,6 +225,18 @@ fn step(
             (format!("peer: {{s: {}, state: {state}}}", s()), None)
         }
         Call::PeerSends(_) => (format!("peer_sends: {{s: {}, len: 1}}", s()), None),
+        Call::SendTo(_, a) => (
+            format!(
+                "sendto: {{s: {}, to: \"{}\", len: 1}}",
+                s(),
+                crate::alphabet::name(a, false)
+            ),
+            None,
+        ),
+        Call::RecvFrom(_, len) => (format!("recvfrom: {{s: {}, len: {len}}}", s()), None),
+        Call::GetSockName(_) => (format!("getsockname: {{s: {}}}", s()), None),
+        Call::GetPeerName(_) => (format!("getpeername: {{s: {}}}", s()), None),
+        Call::Icmp(..) => (format!("{}: {{s: {}}}", call.name(), s()), None),
     }
 }
 

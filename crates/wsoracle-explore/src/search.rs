@@ -96,6 +96,20 @@ pub fn groups() -> Vec<Group> {
         addresses: true,
     });
     out.push(Group {
+        name: "datagrams".into(),
+        options: Vec::new(),
+        bounds: Bounds::DATAGRAMS,
+        timeline: false,
+        addresses: true,
+    });
+    out.push(Group {
+        name: "ICMP".into(),
+        options: Vec::new(),
+        bounds: Bounds::ICMP,
+        timeline: false,
+        addresses: true,
+    });
+    out.push(Group {
         name: "process".into(),
         options: Vec::new(),
         bounds: Bounds::PROCESS,
@@ -173,10 +187,40 @@ fn address_alphabet(bounds: &Bounds) -> Vec<Call> {
     out
 }
 
+/// The datagram group's alphabet: WSAStartup, a UDP socket of either family; on the first
+/// socket the datagram calls ([`alphabet::datagram_calls`]: bind and connect by name, sendto,
+/// send, recvfrom, getsockname, getpeername, FIONBIO, SO_BROADCAST), on the second the other
+/// end's ([`alphabet::datagram_sender_calls`]: bind and sendto). The ICMP errors and their
+/// switches, which concern one socket, are the ICMP group's.
+fn datagram_alphabet() -> Vec<Call> {
+    let mut out = vec![
+        Call::Startup(0x0202),
+        Call::Socket(Kind::UDP4),
+        Call::Socket(Kind::UDP6),
+    ];
+    out.extend(alphabet::datagram_calls(Handle::Open(0)));
+    out.extend(alphabet::datagram_sender_calls(Handle::Open(1)));
+    out
+}
+
+/// The ICMP group's alphabet: WSAStartup, one IPv4 UDP socket and its ICMP calls
+/// ([`alphabet::icmp_calls`]).
+fn icmp_alphabet() -> Vec<Call> {
+    let mut out = vec![Call::Startup(0x0202), Call::Socket(Kind::UDP4)];
+    out.extend(alphabet::icmp_calls(Handle::Open(0)));
+    out
+}
+
 /// The alphabet of a group.
 pub fn alphabet(group: &Group) -> Vec<Call> {
     if group.timeline {
         return timeline_alphabet();
+    }
+    if group.addresses && group.bounds == Bounds::DATAGRAMS {
+        return datagram_alphabet();
+    }
+    if group.addresses && group.bounds == Bounds::ICMP {
+        return icmp_alphabet();
     }
     if group.addresses {
         return address_alphabet(&group.bounds);

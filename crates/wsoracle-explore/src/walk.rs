@@ -20,6 +20,7 @@ pub const BOUNDS: Bounds = Bounds {
     sockets: 4,
     backlog: 2,
     unread: 3,
+    datagrams: 3,
 };
 
 /// The call `draw` chooses: draws index [`alphabet::full`] until an enabled call comes up (64

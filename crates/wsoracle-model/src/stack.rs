@@ -469,6 +469,18 @@ impl Stack {
         n.local.map(|a| (a, n.share, !n.accepted))
     }
 
+    /// The address the socket a handle names is connected to by name (a datagram socket's
+    /// default destination, or a stream socket's peer of the process), and how many datagrams
+    /// wait to be read on it. Read-only, without a call's checks (for exploration).
+    pub fn remote_name_and_waiting(
+        &self,
+        s: SocketHandle,
+    ) -> Option<(Option<crate::addr::SockAddr>, usize)> {
+        let (i, _) = self.lookup(s)?;
+        let remote = self.net(i)?.remote;
+        Some((remote, self.datagrams.iter().filter(|g| g.to == i).count()))
+    }
+
     pub(crate) fn open_type(&self) -> u32 {
         self.open_type
     }
