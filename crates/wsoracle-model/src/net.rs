@@ -248,8 +248,10 @@ impl Stack {
         if !self.config().host.owns(name.ip) {
             return Decision::fail(Reason::AddressNotAvailable, &BIND_NOT_OWNED);
         }
-        let ok_rule = if plain {
+        let mut ok_rule = if plain {
             &crate::rules::BIND
+        } else if name.port == 0 {
+            &BIND_EPHEMERAL
         } else {
             &BIND_NAME
         };
@@ -274,7 +276,9 @@ impl Stack {
             holders.sort_by_key(|(seq, _)| *seq);
             for (_, existing) in holders {
                 match conflict(era, fidelity, &existing, &new) {
-                    (BindResult::Success, _) => {}
+                    // Beside a holder, the bind succeeds because a sharing rule lets it: the
+                    // outcome names that rule (and its evidence) rather than plain bind.name.
+                    (BindResult::Success, rule) => ok_rule = rule,
                     (BindResult::InUse, rule) => return Decision::fail(Reason::AddressInUse, rule),
                     (BindResult::Access, rule) => {
                         return Decision::fail(Reason::AccessDenied, rule)

@@ -47,8 +47,6 @@ rules! {
     SOCKET_RAW_LEGACY = "socket.raw.legacy", Convention,
         "before Vista the rights of a raw socket are checked by the calls after socket (doc:D-RAW), which are not modelled",
         [Conv("scope"), D("D-RAW")];
-    SOCKET_BAD_PROTOCOL = "socket.bad-protocol", Documented,
-        "a protocol that does not fit the type fails with WSAEPROTOTYPE", [D("socket")];
     CLOSESOCKET = "closesocket.ok", Documented,
         "closesocket closes the socket; the handle stops being a socket", [D("closesocket"), E("E01")];
     BIND = "bind.ok", Documented, "bind moves a created socket to bound", [D("bind")];
@@ -104,9 +102,6 @@ rules! {
         "an option the level does not know fails with WSAENOPROTOOPT", [C("42a54-144"), E("E06")];
     SOCKOPT_NOT_MODELLED = "sockopt.not-modelled", Convention,
         "a real option outside the model's scope answers not modelled", [Conv("scope")];
-    SOCKOPT_OPENTYPE = "sockopt.so_opentype.not-modelled", Convention,
-        "SO_OPENTYPE is per thread and needs no socket; it is not modelled, whatever the handle",
-        [Conv("scope"), P("P12"), E("G04")];
     SETSOCKOPT_OPTVAL_BAD_POINTER = "setsockopt.optval-bad-pointer", Inferred,
         "an optval that points outside the address space fails with WSAEFAULT, before the socket is looked up",
         [C("42a54-136"), E("G11"), A("A04")];

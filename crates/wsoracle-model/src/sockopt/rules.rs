@@ -21,8 +21,6 @@ rules! {
     IP_OTHER_FAMILY = "sockopt.ip.other-family", Convention,
         "an IPPROTO_IP option on an AF_INET6 socket, or an IPPROTO_IPV6 option on an AF_INET one, is not modelled: no source tests it",
         [Source::Convention("scope")];
-    READ_ONLY = "setsockopt.read-only", Observed,
-        "a read-only option cannot be set: WSAENOPROTOOPT", [O("O370"), O("O371")];
     WRITE_ONLY_GET = "getsockopt.set-only", Convention,
         "reading a set-only option is not modelled: no source says what Windows answers", [Source::Convention("scope")];
     DEFAULT_UNKNOWN = "getsockopt.default-unknown", Convention,
@@ -41,12 +39,6 @@ rules! {
         [O("O013"), O("O038"), O("O063"), O("O078"), D("D-SET")];
     SET_SHORT_DOC = "setsockopt.short.documented", Documented,
         "an optlen smaller than the option's size fails with WSAEFAULT", [D("D-SET")];
-    SET_ZERO_BOOL = "setsockopt.class-b.zero", Observed,
-        "the five SOL_SOCKET booleans of class B accept optlen 0 (the value read is 0)",
-        [O("O003"), A("A43")];
-    SET_NEGATIVE_SOL4 = "setsockopt.negative.sol-socket", Observed,
-        "a SOL_SOCKET option whose size is 4 accepts optlen -1 and reads 4 bytes",
-        [O("O002"), O("O022"), O("O037"), O("O062")];
     SET_NEGATIVE_ENOBUFS = "setsockopt.negative.enobufs", Observed,
         "optlen -1 on any other option fails with WSAENOBUFS from Windows 10 21H2 on",
         [O("O067"), O("O072"), O("O077"), A("A02")];
@@ -60,9 +52,6 @@ rules! {
         "a value above the option's bound fails with WSAEINVAL", [D("D-TCP"), D("D-IP")];
 
     // ---- Lengths: getsockopt ---------------------------------------------------------------
-    GET_CLASS_A = "getsockopt.class-a", Observed,
-        "a BOOLEAN option writes one byte and sets *optlen to 1, whatever the buffer size",
-        [O("O026"), O("O035"), O("O066"), O("O156")];
     GET_CLASS_B_SHORT = "getsockopt.class-b.short", Observed,
         "a class-B option read with optlen 1 to 3 reports *optlen 1 (SOL_SOCKET writes optlen bytes, the IP levels one)",
         [O("O005"), O("O010"), O("O020"), O("O050"), O("O090"), A("A44")];
