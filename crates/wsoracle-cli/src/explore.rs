@@ -189,5 +189,14 @@ fn run_inner(args: &ExploreArgs) -> Result<i32, String> {
         write_findings(dir, &report.violations)?;
     }
     print!("{}", report.render());
-    Ok(0)
+    // A violation is a finding; so is a dead rule, but only a whole search can tell one (a
+    // search narrowed to some groups, presets or fidelities leaves rules out by choice).
+    let whole =
+        args.groups.is_empty() && plan.presets.len() == PRESETS.len() && plan.fidelities.len() == 2;
+    let dead = whole && !report.dead_rules().is_empty();
+    Ok(if report.violations.is_empty() && !dead {
+        0
+    } else {
+        1
+    })
 }

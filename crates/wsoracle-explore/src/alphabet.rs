@@ -165,6 +165,8 @@ pub enum Addr {
     V4MappedAny,
     /// 255.255.255.255: a destination of sendto and connect only.
     V4Broadcast,
+    /// 192.0.2.1 (TEST-NET-1): an address the host does not own.
+    V4Foreign,
 }
 
 impl Addr {
@@ -192,6 +194,7 @@ impl Addr {
             Addr::V4MappedLoopback => Ip::mapped([127, 0, 0, 1]),
             Addr::V4MappedAny => Ip::mapped([0, 0, 0, 0]),
             Addr::V4Broadcast => Ip::V4([255, 255, 255, 255]),
+            Addr::V4Foreign => Ip::V4([192, 0, 2, 1]),
         }
     }
 }
@@ -644,8 +647,9 @@ pub fn ioctl_calls(s: Handle, keepalive: bool) -> Vec<Call> {
 }
 
 /// The datagram calls on the socket under test `s`: bind by name (each address on [`PORT`],
-/// the IPv4 loopback on port 0), connect by name (each loopback address, the broadcast
-/// address), sendto each loopback address, the unspecified address and the broadcast address,
+/// the IPv4 loopback on port 0, an address the host does not own, an IPv4-mapped address),
+/// connect by name (each loopback address, the broadcast address, the unspecified address),
+/// sendto each loopback address, the unspecified address and the broadcast address,
 /// send, recvfrom with a buffer of one byte and of none, getsockname, getpeername, FIONBIO on,
 /// SO_BROADCAST on.
 pub fn datagram_calls(s: Handle) -> Vec<Call> {
@@ -654,7 +658,16 @@ pub fn datagram_calls(s: Handle) -> Vec<Call> {
         .map(|a| Call::BindName(s, a, false))
         .collect();
     out.push(Call::BindName(s, Addr::V4Loopback, true));
-    for a in [Addr::V4Loopback, Addr::V6Loopback, Addr::V4Broadcast] {
+    // Addresses a bind refuses: one the host does not own, and an IPv4-mapped one (on an
+    // AF_INET6 socket that is not dual-stack: not modelled).
+    out.push(Call::BindName(s, Addr::V4Foreign, false));
+    out.push(Call::BindName(s, Addr::V4MappedLoopback, false));
+    for a in [
+        Addr::V4Loopback,
+        Addr::V6Loopback,
+        Addr::V4Broadcast,
+        Addr::V4Any,
+    ] {
         out.push(Call::ConnectName(s, a));
     }
     for a in [

@@ -17,6 +17,7 @@ pub mod exec;
 pub mod matrix;
 pub mod scenario;
 pub mod search;
+pub mod unreached;
 pub mod walk;
 
 use std::collections::BTreeSet;
@@ -73,11 +74,10 @@ pub struct Report {
 }
 
 impl Report {
-    /// Every rule of the model, and whether the search reached it.
+    /// The rules the search did not reach and [`unreached::EXPECTED`] does not explain: dead
+    /// rules, a finding. Meaningful for a whole search (every group, preset and fidelity).
     pub fn dead_rules(&self) -> Vec<&'static wsoracle_model::Rule> {
-        wsoracle_model::catalog::all_rules()
-            .filter(|r| !self.reached.contains(r.id))
-            .collect()
+        unreached::coverage(&self.reached).dead
     }
 
     pub fn rule_count(&self) -> usize {
@@ -106,8 +106,9 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP level; address reuse: {} TCP sockets, bind by name on 127.0.0.1, 0.0.0.0, [::1], [::] at port {} and 127.0.0.1 at port 0",
-            o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets, exec::Bounds::ADDRESSES.sockets, alphabet::PORT
+            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP or UDP level; address reuse: {} TCP sockets, bind by name on 127.0.0.1, 0.0.0.0, [::1], [::] at port {} and 127.0.0.1 at port 0; datagrams: {} UDP sockets, {} datagram waiting; ICMP: {} UDP socket",
+            o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets, exec::Bounds::ADDRESSES.sockets, alphabet::PORT,
+            exec::Bounds::DATAGRAMS.sockets, exec::Bounds::DATAGRAMS.datagrams, exec::Bounds::ICMP.sockets
         );
         let _ = writeln!(
             out,
@@ -121,10 +122,40 @@ impl Report {
                 g.name, g.alphabet, g.states, g.transitions, g.max_states
             );
         }
-        let dead = self.dead_rules();
-        let _ = writeln!(out, "rules never reached: {}", dead.len());
-        for r in dead {
-            let _ = writeln!(out, "  {} ({}): {}", r.id, r.basis, r.summary);
+        let cov = unreached::coverage(&self.reached);
+        let _ = writeln!(
+            out,
+            "rules never reached: {} ({} outside the search by design, {} dead)",
+            cov.explained.len() + cov.dead.len(),
+            cov.explained.len(),
+            cov.dead.len()
+        );
+        for (r, why, reason) in &cov.explained {
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}: {}",
+                r.id,
+                r.basis,
+                why.as_str(),
+                reason
+            );
+        }
+        if !cov.dead.is_empty() {
+            let _ = writeln!(
+                out,
+                "dead rules (a finding: no call of the search reaches them and unreached.rs gives no reason): {}",
+                cov.dead.len()
+            );
+            for r in &cov.dead {
+                let _ = writeln!(out, "  {} ({}): {}", r.id, r.basis, r.summary);
+            }
+        }
+        if !cov.stale.is_empty() {
+            let _ = writeln!(
+                out,
+                "reached although unreached.rs says they cannot be (remove them there): {}",
+                cov.stale.join(", ")
+            );
         }
         let _ = writeln!(out, "invariant violations: {}", self.violations.len());
         for v in &self.violations {

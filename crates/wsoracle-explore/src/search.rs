@@ -231,11 +231,11 @@ pub fn alphabet(group: &Group) -> Vec<Call> {
             .into_iter()
             .chain([Kind::RAW4, Kind::BAD_PROTOCOL])
             .collect()
-    } else if group
-        .options
-        .iter()
-        .any(|d| d.level == Level::IPPROTO_IPV6 || d.level == Level::IPPROTO_IP)
-    {
+    } else if group.options.iter().any(|d| {
+        d.level == Level::IPPROTO_IPV6
+            || d.level == Level::IPPROTO_IP
+            || d.level == Level::IPPROTO_UDP
+    }) {
         Kind::MODELLED.to_vec()
     } else {
         // No rule of the socket and TCP levels reads the address family (the process group
@@ -253,6 +253,8 @@ pub fn alphabet(group: &Group) -> Vec<Call> {
             out.extend(alphabet::lifecycle_for_options(s));
         }
         if group.is_process() {
+            // The names of a socket connected to a remote peer (not modelled) or to none.
+            out.extend([Call::GetSockName(s), Call::GetPeerName(s)]);
             out.extend(alphabet::ioctl_calls(s, false));
             for (level, optname) in alphabet::outside_table() {
                 out.extend(alphabet::outside_calls(level, optname, s));
