@@ -780,6 +780,12 @@ pub fn full() -> Vec<Call> {
         for (level, optname) in outside_table() {
             out.extend(outside_calls(level, optname, s));
         }
+        // The datagram and ICMP groups' calls (sendto, recvfrom, the names, the ICMP errors).
+        for c in datagram_calls(s).into_iter().chain(icmp_calls(s)) {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
     }
     let block = address_block();
     for _ in 0..ADDRESS_WEIGHT {
