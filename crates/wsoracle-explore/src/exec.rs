@@ -185,8 +185,38 @@ pub struct Key {
 /// on it (their sources are written by recvfrom but read by no rule).
 type SocketKey = (Socket, OptionValues, Option<(u64, usize)>, Option<Names>);
 
-/// A socket's names in a canonical state (see [`SocketKey`]).
-type Names = (Option<(SockAddr, Share, bool)>, Option<SockAddr>, usize);
+/// A socket's names in a canonical state (see [`SocketKey`]), and its rank among the sockets of
+/// its port by when it was bound and when it started listening (the counters themselves are not
+/// read by any rule; their order is).
+type Names = (
+    Option<(SockAddr, Share, bool)>,
+    Option<SockAddr>,
+    usize,
+    (usize, usize),
+);
+
+/// How many sockets on the same port as `h` were bound, and started listening, before it (a
+/// bind's conflict and a connection's listener are decided among the holders of one port; 0
+/// stands for "not yet" and ranks nothing).
+fn order_rank(st: &Stack, h: SocketHandle) -> (usize, usize) {
+    let (Some((bound, listen)), Some(port)) = (
+        st.bind_and_listen_order(h),
+        st.local_name(h).map(|n| n.0.port),
+    ) else {
+        return (0, 0);
+    };
+    let earlier = |mine: u64, pick: fn((u64, u64)) -> u64| {
+        if mine == 0 {
+            return 0;
+        }
+        st.sockets()
+            .filter(|(o, _)| *o != h && st.local_name(*o).is_some_and(|n| n.0.port == port))
+            .filter_map(|(o, _)| st.bind_and_listen_order(o))
+            .filter(|o| pick(*o) != 0 && pick(*o) < mine)
+            .count()
+    };
+    (earlier(bound, |o| o.0), earlier(listen, |o| o.1))
+}
 
 /// An ephemeral port reduced to 1 (the fixed port stays).
 fn reduce_port(a: SockAddr) -> SockAddr {
@@ -249,6 +279,7 @@ pub fn same_names(a: &Stack, b: &Stack) -> bool {
     a.sockets().zip(b.sockets()).all(|((ha, _), (hb, _))| {
         a.local_name(ha) == b.local_name(hb)
             && a.remote_name_and_waiting(ha) == b.remote_name_and_waiting(hb)
+            && a.bind_and_listen_order(ha) == b.bind_and_listen_order(hb)
     })
 }
 
@@ -274,7 +305,8 @@ pub fn key_with(st: &Stack, addresses: bool) -> Key {
                     .local_name(h)
                     .map(|(a, share, reserves)| (reduce_port(a), share, reserves));
                 let (remote, waiting) = st.remote_name_and_waiting(h).unwrap_or((None, 0));
-                (local, remote.map(reduce_port), waiting)
+                let order = order_rank(st, h);
+                (local, remote.map(reduce_port), waiting, order)
             });
             (s.without_instants(), v, next, names)
         })
@@ -441,6 +473,57 @@ pub fn ioctl_input(code: wsoracle_model::IoctlCode, arg: IoctlArg) -> (Option<Ve
     }
 }
 
+/// What a WSAIoctl wrote into the caller's memory: the 4-byte output buffer (prefilled 0xcc)
+/// when it passed one, and `*lpcbBytesReturned` (prefilled 0xdeadbeef) when it passed a valid
+/// pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IoctlMemory {
+    pub out: Option<[u8; 4]>,
+    pub returned: Option<u32>,
+}
+
+/// WSAIoctl with the arguments of an argument class, as the search makes it, and the memory it
+/// left.
+pub fn wsa_ioctl(
+    st: &mut Stack,
+    s: SocketHandle,
+    code: wsoracle_model::IoctlCode,
+    arg: IoctlArg,
+) -> (Outcome, IoctlMemory) {
+    let (input, cb_in) = ioctl_input(code, arg);
+    let mut returned = 0xdead_beef_u32;
+    let mut out = [0xccu8; 4];
+    let args = WsaIoctlArgs {
+        s,
+        code,
+        in_buf: match (&input, arg) {
+            (_, IoctlArg::BadInput) => InBuf::BadPointer,
+            (Some(b), _) => InBuf::Bytes(b),
+            (None, _) => InBuf::Null,
+        },
+        cb_in,
+        out_buf: match arg {
+            IoctlArg::OutBuffer => OutBuf::Bytes(&mut out),
+            _ => OutBuf::Null,
+        },
+        cb_out: if arg == IoctlArg::OutBuffer { 4 } else { 0 },
+        bytes_returned: match arg {
+            IoctlArg::NullReturned => IntPtr::Null,
+            IoctlArg::BadReturned => IntPtr::BadPointer,
+            _ => IntPtr::Value(&mut returned),
+        },
+        overlapped: matches!(arg, IoctlArg::Overlapped { .. }),
+        completion_routine: matches!(arg, IoctlArg::Overlapped { routine: true }),
+    };
+    let o = st.wsa_ioctl(args);
+    let memory = IoctlMemory {
+        out: (arg == IoctlArg::OutBuffer).then_some(out),
+        returned: (!matches!(arg, IoctlArg::NullReturned | IoctlArg::BadReturned))
+            .then_some(returned),
+    };
+    (o, memory)
+}
+
 /// Makes the call. The caller has checked it is enabled.
 pub fn run(st: &mut Stack, call: &Call) -> Observed {
     let mut obs = Observed::default();
@@ -542,34 +625,7 @@ pub fn run_into(st: &mut Stack, call: &Call, obs: &mut Observed) {
             obs.got = Some((mem, len));
             Some(o)
         }
-        Call::Ioctl { code, arg, .. } => {
-            let (input, cb_in) = ioctl_input(code, arg);
-            let mut returned = 0xdead_beef_u32;
-            let mut out = [0xccu8; 4];
-            let args = WsaIoctlArgs {
-                s,
-                code,
-                in_buf: match (&input, arg) {
-                    (_, IoctlArg::BadInput) => InBuf::BadPointer,
-                    (Some(b), _) => InBuf::Bytes(b),
-                    (None, _) => InBuf::Null,
-                },
-                cb_in,
-                out_buf: match arg {
-                    IoctlArg::OutBuffer => OutBuf::Bytes(&mut out),
-                    _ => OutBuf::Null,
-                },
-                cb_out: if arg == IoctlArg::OutBuffer { 4 } else { 0 },
-                bytes_returned: match arg {
-                    IoctlArg::NullReturned => IntPtr::Null,
-                    IoctlArg::BadReturned => IntPtr::BadPointer,
-                    _ => IntPtr::Value(&mut returned),
-                },
-                overlapped: matches!(arg, IoctlArg::Overlapped { .. }),
-                completion_routine: matches!(arg, IoctlArg::Overlapped { routine: true }),
-            };
-            Some(st.wsa_ioctl(args))
-        }
+        Call::Ioctl { code, arg, .. } => Some(wsa_ioctl(st, s, code, arg).0),
         Call::Send(_) => Some(st.send(s, 1)),
         Call::Recv(_, len) => Some(st.recv(s, len)),
         Call::Advance(t) => {

@@ -30,13 +30,12 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use proptest::prelude::*;
-use wsoracle_explore::alphabet::{self, Call, IoctlArg, LenArg, OutArg};
-use wsoracle_explore::exec::{self, Invariant, Observed};
+use wsoracle_explore::alphabet::{self, Call, LenArg, OutArg};
+use wsoracle_explore::exec::{self, Invariant, IoctlMemory, Observed};
 use wsoracle_explore::walk;
 use wsoracle_model::outcome::Ret;
 use wsoracle_model::{
-    Config, Fidelity, InBuf, IntPtr, OutBuf, Outcome, Registry, SocketHandle, Stack,
-    WindowsVersion, Written, WsaIoctlArgs, PRESETS,
+    Config, Fidelity, Outcome, Registry, SocketHandle, Stack, WindowsVersion, Written, PRESETS,
 };
 
 fn version() -> impl Strategy<Value = WindowsVersion> {
@@ -77,53 +76,16 @@ fn failed(o: &Outcome) -> bool {
         || o.ret == Ret::Socket(SocketHandle::INVALID_SOCKET)
 }
 
-/// What a WSAIoctl wrote into the caller's memory: the 4-byte output buffer (prefilled 0xcc) when
-/// it passed one, and `*lpcbBytesReturned` (prefilled 0xdeadbeef) when it passed a valid pointer.
-struct IoctlMemory {
-    out: Option<[u8; 4]>,
-    returned: Option<u32>,
-}
-
 /// A WSAIoctl of the alphabet, made as `exec::run` makes it, keeping the caller's memory.
 fn ioctl(st: &mut Stack, call: &Call) -> (Observed, IoctlMemory) {
     let Call::Ioctl { s, code, arg } = *call else {
         unreachable!("only WSAIoctl")
     };
     let s = exec::resolve(st, s).unwrap_or(SocketHandle::INVALID_SOCKET);
-    let (input, cb_in) = exec::ioctl_input(code, arg);
-    let mut returned = 0xdead_beef_u32;
-    let mut out = [0xccu8; 4];
-    let args = WsaIoctlArgs {
-        s,
-        code,
-        in_buf: match (&input, arg) {
-            (_, IoctlArg::BadInput) => InBuf::BadPointer,
-            (Some(b), _) => InBuf::Bytes(b),
-            (None, _) => InBuf::Null,
-        },
-        cb_in,
-        out_buf: match arg {
-            IoctlArg::OutBuffer => OutBuf::Bytes(&mut out),
-            _ => OutBuf::Null,
-        },
-        cb_out: if arg == IoctlArg::OutBuffer { 4 } else { 0 },
-        bytes_returned: match arg {
-            IoctlArg::NullReturned => IntPtr::Null,
-            IoctlArg::BadReturned => IntPtr::BadPointer,
-            _ => IntPtr::Value(&mut returned),
-        },
-        overlapped: matches!(arg, IoctlArg::Overlapped { .. }),
-        completion_routine: matches!(arg, IoctlArg::Overlapped { routine: true }),
-    };
-    let o = st.wsa_ioctl(args);
+    let (o, memory) = exec::wsa_ioctl(st, s, code, arg);
     let mut obs = Observed::default();
     obs.rules.push(o.rule);
     obs.outcome = Some(o);
-    let memory = IoctlMemory {
-        out: (arg == IoctlArg::OutBuffer).then_some(out),
-        returned: (!matches!(arg, IoctlArg::NullReturned | IoctlArg::BadReturned))
-            .then_some(returned),
-    };
     (obs, memory)
 }
 

@@ -481,6 +481,15 @@ impl Stack {
         Some((remote, self.datagrams.iter().filter(|g| g.to == i).count()))
     }
 
+    /// When the socket a handle names was bound and started listening, on the stack's counter
+    /// (0: not yet): which of two sockets came first decides a bind's conflict and which
+    /// listener a connection reaches. Read-only (for exploration).
+    pub fn bind_and_listen_order(&self, s: SocketHandle) -> Option<(u64, u64)> {
+        let (i, _) = self.lookup(s)?;
+        let n = self.net(i)?;
+        Some((n.bound_seq, n.listen_seq))
+    }
+
     pub(crate) fn open_type(&self) -> u32 {
         self.open_type
     }
