@@ -243,8 +243,8 @@ fn reduced_words() -> &'static [(Slot, ValueKind)] {
 /// An option value reduced to the classes the rules distinguish: a stored word (not simulated)
 /// is unset, zero or non-zero; a `struct linger` keeps whether each half is zero. No rule reads
 /// a stored value except to write it back, so states that differ only there behave alike.
-fn reduce(values: &OptionValues) -> OptionValues {
-    let mut out = values.without_connect_instant();
+fn reduce(values: &OptionValues, now: u64) -> OptionValues {
+    let mut out = values.relative_to(now);
     for &(slot, kind) in reduced_words() {
         let Some(v) = values.get(slot) else {
             continue;
@@ -295,7 +295,9 @@ pub fn key_with(st: &Stack, addresses: bool) -> Key {
     let mut sockets: Vec<SocketKey> = st
         .sockets()
         .map(|(h, s)| {
-            let v = st.socket_options(h).map_or(OptionValues::EMPTY, reduce);
+            let v = st
+                .socket_options(h)
+                .map_or(OptionValues::EMPTY, |v| reduce(v, now));
             // The schedule: when the next keep-alive event comes, and which (its rule).
             let next = st
                 .next_keepalive_event(h)
@@ -365,12 +367,18 @@ pub fn resolve(st: &Stack, h: Handle) -> Option<SocketHandle> {
     }
 }
 
-/// The instant of the earliest keep-alive event of any socket, with its rule.
-pub fn next_event(st: &Stack) -> Option<(u64, &'static Rule)> {
-    st.sockets()
+/// The instant of the earliest timed event of any socket: a keep-alive event, with its rule, or
+/// the deadline of a pending recv that SO_RCVTIMEO bounds (its rule comes with the completion).
+pub fn next_event(st: &Stack) -> Option<(u64, Option<&'static Rule>)> {
+    let keepalive = st
+        .sockets()
         .filter_map(|(h, _)| st.next_keepalive_event(h))
-        .map(|e| (e.at.0, e.rule))
-        .min_by_key(|(at, _)| *at)
+        .map(|e| (e.at.0, Some(e.rule)));
+    let deadlines = st
+        .sockets()
+        .filter_map(|(h, _)| st.socket_options(h).and_then(|v| v.recv_deadline()))
+        .map(|at| (at, None));
+    keepalive.chain(deadlines).min_by_key(|(at, _)| *at)
 }
 
 /// The datagrams waiting to be read on every socket of the process.
@@ -632,7 +640,9 @@ pub fn run_into(st: &mut Stack, call: &Call, obs: &mut Observed) {
             let d = match (t, next_event(st)) {
                 (Time::Zero, _) | (_, None) => 0,
                 (Time::ToNextEvent, Some((at, rule))) => {
-                    obs.rules.push(rule);
+                    if let Some(rule) = rule {
+                        obs.rules.push(rule);
+                    }
                     at.saturating_sub(st.now().0)
                 }
                 (Time::JustBeforeNextEvent, Some((at, _))) => {

@@ -25,6 +25,10 @@ const INTERACTING: &[&[&str]] = &[
     ],
 ];
 
+/// Options the model simulates over time besides the keep-alive family: their groups also take
+/// a blocking recv, the peer's data and the time steps (SO_RCVTIMEO bounds a pending recv).
+const TIMED: &[&str] = &["SO_RCVTIMEO"];
+
 /// A group of options searched together, or the process group (no option: the process calls,
 /// the conditions, the ioctl codes, the pairs outside the table, not-a-socket).
 #[derive(Clone, Debug)]
@@ -244,6 +248,11 @@ pub fn alphabet(group: &Group) -> Vec<Call> {
     };
     out.extend(kinds.into_iter().map(Call::Socket));
     out.push(Call::Advance(Time::Zero));
+    let timed = group.options.iter().any(|d| TIMED.contains(&d.name));
+    if timed {
+        out.push(Call::Advance(Time::ToNextEvent));
+        out.push(Call::Advance(Time::JustBeforeNextEvent));
+    }
     let max = group.bounds.sockets as u8;
     for i in 0..max {
         let s = Handle::Open(i);
@@ -265,6 +274,11 @@ pub fn alphabet(group: &Group) -> Vec<Call> {
                     .into_iter()
                     .filter(|c| matches!(c, Call::Ioctl { code, .. } if *code == wsoracle_model::IoctlCode::SIO_KEEPALIVE_VALS)),
             );
+        }
+        if timed && i == 0 {
+            // A blocking recv goes pending; the time steps reach its deadline; the peer's data
+            // completes it first (on the first socket: the accepted one adds states, no rule).
+            out.extend([Call::Recv(s, 1), Call::PeerSends(s)]);
         }
         for def in &group.options {
             out.extend(alphabet::option_calls(def, s));

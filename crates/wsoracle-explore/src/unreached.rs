@@ -47,8 +47,6 @@ pub const EXPECTED: &[(&str, Why, &str)] = &[
     ("keepalive.count.legacy-registry", Why::Registry, "TcpMaxDataRetransmissions set up to Server 2003; scenarios/keepalive/timeline/registry-count.yaml"),
     ("version.before-win2000", Why::NoPreset, "a version before Windows 2000; scenarios/profiles/before-windows-2000.yaml"),
     ("wsaioctl.in-past-buffer", Why::OutsideAlphabet, "a cbInBuffer past the memory given: the alphabet passes the buffer it describes"),
-    ("recv.pending.timeout", Why::OutsideAlphabet, "a blocking recv with SO_RCVTIMEO: time moves to keep-alive events only, and SO_RCVTIMEO's group carries no recv; scenarios/sol_socket/so_rcvtimeo-recv.yaml"),
-    ("recv.timed-out", Why::OutsideAlphabet, "as recv.pending.timeout; scenarios/sol_socket/so_rcvtimeo-recv.yaml"),
     ("bind.ephemeral-exhausted", Why::OutsideAlphabet, "every ephemeral port held: thousands of sockets, past the bound of two"),
     ("connect.name.would-block", Why::OutsideAlphabet, "a non-blocking stream connect by name: the address-reuse group has no FIONBIO; scenarios/addresses/connect-by-name.yaml"),
     ("connect.name.remote", Why::OutsideAlphabet, "a stream connect by name to an address the host does not own: the address-reuse group connects to its own listeners"),

@@ -108,6 +108,21 @@ impl OptionValues {
         }
     }
 
+    /// The values with their instants made relative to `now`: SO_CONNECT_TIME's instant reduced
+    /// to "connected", a pending recv's deadline to the time left (for exploration, where two
+    /// states that differ only in the clock behave alike).
+    pub fn relative_to(&self, now: u64) -> OptionValues {
+        OptionValues {
+            recv_deadline: self.recv_deadline.map(|d| d.saturating_sub(now)),
+            ..self.without_connect_instant()
+        }
+    }
+
+    /// When a pending blocking recv times out (ms on the stack's clock), if one waits.
+    pub fn recv_deadline(&self) -> Option<u64> {
+        self.recv_deadline
+    }
+
     pub fn set(&mut self, slot: Slot, value: u32) {
         match slot {
             Slot::None => {}
