@@ -707,6 +707,26 @@ pub fn datagram_sender_calls(s: Handle) -> Vec<Call> {
     ]
 }
 
+/// The stream calls by name on socket `s`: bind to 127.0.0.1 on [`PORT`], listen, connect by
+/// name to it (blocking or, after FIONBIO, not, then complete_connect), accept, send, recv of
+/// one byte, sendto (on a connected stream socket: send), getsockname, getpeername, close.
+pub fn stream_name_calls(s: Handle) -> Vec<Call> {
+    vec![
+        Call::BindName(s, Addr::V4Loopback, false),
+        Call::Listen(s),
+        Call::ConnectName(s, Addr::V4Loopback),
+        Call::Ioctlsocket(s, IoctlCode::FIONBIO, 1),
+        Call::CompleteConnect(s),
+        Call::Accept(s),
+        Call::Send(s),
+        Call::Recv(s, 1),
+        Call::SendTo(s, Addr::V4Loopback),
+        Call::GetSockName(s),
+        Call::GetPeerName(s),
+        Call::Close(s),
+    ]
+}
+
 /// The ICMP calls on a UDP socket `s`: bind by name, sendto itself, FIONBIO on, recv and
 /// recvfrom of one byte, the two ICMP errors, and SIO_UDP_CONNRESET / SIO_UDP_NETRESET
 /// switched off.

@@ -147,6 +147,16 @@ impl Bounds {
         unread: 1,
         datagrams: 1,
     };
+    /// The stream-names group: a listener, a client and the connection accepted (three
+    /// sockets, two created), one waiting connection, one unread byte.
+    pub const STREAMS: Bounds = Bounds {
+        startups: 1,
+        create_below: 2,
+        sockets: 3,
+        backlog: 1,
+        unread: 1,
+        datagrams: 1,
+    };
     /// The ICMP group: one UDP socket, one datagram waiting at most.
     pub const ICMP: Bounds = Bounds {
         startups: 1,
@@ -169,7 +179,7 @@ impl Bounds {
 /// The canonical form of a state: handles renamed (the sockets are an unordered set), time
 /// normalised (every instant is an age before now; SO_CONNECT_TIME's instant reduced to
 /// "connected"), the last error left out (no rule reads it).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Key {
     startup: u32,
     conditions: (bool, bool),
@@ -291,28 +301,38 @@ pub fn key(st: &Stack) -> Key {
 /// group: the other groups bind without a name, and telling their states apart by the
 /// ephemeral address a connect took would only slow them down).
 pub fn key_with(st: &Stack, addresses: bool) -> Key {
+    let mut key = Key::default();
+    key_into(st, addresses, &mut key);
+    key
+}
+
+/// [`key_with`] into a key the caller keeps, reusing its allocation (the search computes one
+/// per transition that changes the state, and keeps a copy only of the new ones).
+pub fn key_into(st: &Stack, addresses: bool, key: &mut Key) {
     let now = st.now().0;
-    let mut sockets: Vec<SocketKey> = st
-        .sockets()
-        .map(|(h, s)| {
-            let v = st
-                .socket_options(h)
-                .map_or(OptionValues::EMPTY, |v| reduce(v, now));
-            // The schedule: when the next keep-alive event comes, and which (its rule).
-            let next = st
-                .next_keepalive_event(h)
-                .map(|e| (e.at.0.saturating_sub(now), e.rule as *const Rule as usize));
-            let names = addresses.then(|| {
-                let local = st
-                    .local_name(h)
-                    .map(|(a, share, reserves)| (reduce_port(a), share, reserves));
-                let (remote, waiting) = st.remote_name_and_waiting(h).unwrap_or((None, 0));
-                let order = order_rank(st, h);
-                (local, remote.map(reduce_port), waiting, order)
-            });
-            (s.without_instants(), v, next, names)
-        })
-        .collect();
+    key.startup = st.startup_count();
+    key.conditions = st.conditions();
+    key.open_type = st.thread_open_type();
+    let sockets = &mut key.sockets;
+    sockets.clear();
+    sockets.extend(st.sockets().map(|(h, s)| {
+        let v = st
+            .socket_options(h)
+            .map_or(OptionValues::EMPTY, |v| reduce(v, now));
+        // The schedule: when the next keep-alive event comes, and which (its rule).
+        let next = st
+            .next_keepalive_event(h)
+            .map(|e| (e.at.0.saturating_sub(now), e.rule as *const Rule as usize));
+        let names = addresses.then(|| {
+            let local = st
+                .local_name(h)
+                .map(|(a, share, reserves)| (reduce_port(a), share, reserves));
+            let (remote, waiting) = st.remote_name_and_waiting(h).unwrap_or((None, 0));
+            let order = order_rank(st, h);
+            (local, remote.map(reduce_port), waiting, order)
+        });
+        (s.without_instants(), v, next, names)
+    }));
     // The sockets are an unordered set: ordered by their hash (the bounds keep them to two or
     // three, so hashing in the comparison costs less than caching the hashes).
     if sockets.len() > 1 {
@@ -321,12 +341,6 @@ pub fn key_with(st: &Stack, addresses: bool) -> Key {
             e.hash(&mut hasher);
             hasher.finish()
         });
-    }
-    Key {
-        startup: st.startup_count(),
-        conditions: st.conditions(),
-        open_type: st.thread_open_type(),
-        sockets,
     }
 }
 
@@ -411,9 +425,11 @@ pub fn enabled(st: &Stack, call: &Call, bounds: &Bounds) -> bool {
         // every listener.
         Call::ConnectName(..) => st.sockets().all(|(_, s)| s.backlog() < bounds.backlog),
         Call::PeerSends(_) => sock().is_none_or(|s| s.unread_bytes() < bounds.unread),
-        // Datagrams waiting anywhere in the process stay within the bound.
+        // Datagrams waiting anywhere in the process, and bytes unread on any socket (a send
+        // to a socket of the process), stay within the bounds.
         Call::SendTo(..) | Call::Send(_) if bounds.datagrams > 0 => {
             waiting_datagrams(st) < bounds.datagrams
+                && st.sockets().all(|(_, s)| s.unread_bytes() < bounds.unread)
         }
         Call::Advance(Time::ToNextEvent | Time::JustBeforeNextEvent) => next_event(st).is_some(),
         _ => true,
@@ -544,7 +560,8 @@ pub fn run_into(st: &mut Stack, call: &Call, obs: &mut Observed) {
     obs.outcome = None;
     obs.misuse = false;
     obs.rules.clear();
-    obs.got = None;
+    // The last get's buffer is reused (a get per transition would otherwise allocate one).
+    let mut spare = obs.got.take().map(|(v, _)| v).unwrap_or_default();
     let h = call.handle().and_then(|h| resolve(st, h));
     let s = h.unwrap_or(SocketHandle::INVALID_SOCKET);
     let outcome = match *call {
@@ -611,10 +628,11 @@ pub fn run_into(st: &mut Stack, call: &Call, obs: &mut Observed) {
             optlen,
             ..
         } => {
-            let mut mem = match optval {
-                OutArg::Buf(n) => vec![0xcc; usize::from(n)],
-                _ => Vec::new(),
-            };
+            let mut mem = std::mem::take(&mut spare);
+            mem.clear();
+            if let OutArg::Buf(n) = optval {
+                mem.resize(usize::from(n), 0xcc);
+            }
             let mut len = match optlen {
                 LenArg::Value(v) => v,
                 _ => 0,

@@ -107,6 +107,13 @@ pub fn groups() -> Vec<Group> {
         addresses: true,
     });
     out.push(Group {
+        name: "stream names".into(),
+        options: Vec::new(),
+        bounds: Bounds::STREAMS,
+        timeline: false,
+        addresses: true,
+    });
+    out.push(Group {
         name: "ICMP".into(),
         options: Vec::new(),
         bounds: Bounds::ICMP,
@@ -207,6 +214,16 @@ fn datagram_alphabet() -> Vec<Call> {
     out
 }
 
+/// The stream-names group's alphabet: WSAStartup, an IPv4 TCP socket, and on each of three
+/// sockets the stream calls by name ([`alphabet::stream_name_calls`]).
+fn stream_alphabet() -> Vec<Call> {
+    let mut out = vec![Call::Startup(0x0202), Call::Socket(Kind::TCP4)];
+    for i in 0..Bounds::STREAMS.sockets as u8 {
+        out.extend(alphabet::stream_name_calls(Handle::Open(i)));
+    }
+    out
+}
+
 /// The ICMP group's alphabet: WSAStartup, one IPv4 UDP socket and its ICMP calls
 /// ([`alphabet::icmp_calls`]).
 fn icmp_alphabet() -> Vec<Call> {
@@ -225,6 +242,9 @@ pub fn alphabet(group: &Group) -> Vec<Call> {
     }
     if group.addresses && group.bounds == Bounds::ICMP {
         return icmp_alphabet();
+    }
+    if group.addresses && group.bounds == Bounds::STREAMS {
+        return stream_alphabet();
     }
     if group.addresses {
         return address_alphabet(&group.bounds);
@@ -343,6 +363,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
     // `clone_from`, which reuses the scratch's allocations; a new state is cloned once to keep.
     let mut after = states[0].clone();
     let mut obs = exec::Observed::default();
+    let mut key = exec::Key::default();
     while next < states.len() {
         let i = next;
         next += 1;
@@ -389,11 +410,9 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
             if unchanged || reported.contains(&(Invariant::NoPanic, None)) {
                 continue;
             }
-            let id = states.len() as u32;
-            if let std::collections::hash_map::Entry::Vacant(e) =
-                seen.entry(exec::key_with(&after, group.addresses))
-            {
-                e.insert(id);
+            exec::key_into(&after, group.addresses, &mut key);
+            if !seen.contains_key(&key) {
+                seen.insert(key.clone(), states.len() as u32);
                 states.push(after.clone());
                 parents.push((i as u32, Some(*call)));
             }
