@@ -53,6 +53,9 @@ enum Command {
     /// Compare the model with another backend.
     Diff(diff::DiffArgs),
     /// Search the model's states exhaustively, walk them at random, or diff two presets.
+    ///
+    /// Exits with 1 when the search or the walk breaks an invariant, or when a search of every
+    /// group, preset and fidelity leaves a rule unreached without a stated reason (a dead rule).
     Explore(explore::ExploreArgs),
 }
 
