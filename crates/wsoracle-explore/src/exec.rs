@@ -200,8 +200,7 @@ type SocketKey = (Socket, OptionValues, Option<(u64, usize)>, Option<Names>);
 /// read by any rule; their order is).
 type Names = (
     Option<(SockAddr, Share, bool)>,
-    Option<SockAddr>,
-    usize,
+    wsoracle_model::Connection,
     (usize, usize),
 );
 
@@ -288,7 +287,7 @@ pub fn same_state(a: &Stack, b: &Stack) -> bool {
 pub fn same_names(a: &Stack, b: &Stack) -> bool {
     a.sockets().zip(b.sockets()).all(|((ha, _), (hb, _))| {
         a.local_name(ha) == b.local_name(hb)
-            && a.remote_name_and_waiting(ha) == b.remote_name_and_waiting(hb)
+            && a.connection_of(ha) == b.connection_of(hb)
             && a.bind_and_listen_order(ha) == b.bind_and_listen_order(hb)
     })
 }
@@ -327,9 +326,13 @@ pub fn key_into(st: &Stack, addresses: bool, key: &mut Key) {
             let local = st
                 .local_name(h)
                 .map(|(a, share, reserves)| (reduce_port(a), share, reserves));
-            let (remote, waiting) = st.remote_name_and_waiting(h).unwrap_or((None, 0));
+            let c = st.connection_of(h).unwrap_or_default();
             let order = order_rank(st, h);
-            (local, remote.map(reduce_port), waiting, order)
+            let connection = wsoracle_model::Connection {
+                remote: c.remote.map(reduce_port),
+                ..c
+            };
+            (local, connection, order)
         });
         (s.without_instants(), v, next, names)
     }));
@@ -398,8 +401,8 @@ pub fn next_event(st: &Stack) -> Option<(u64, Option<&'static Rule>)> {
 /// The datagrams waiting to be read on every socket of the process.
 pub fn waiting_datagrams(st: &Stack) -> usize {
     st.sockets()
-        .filter_map(|(h, _)| st.remote_name_and_waiting(h))
-        .map(|(_, n)| n)
+        .filter_map(|(h, _)| st.connection_of(h))
+        .map(|c| c.waiting)
         .sum()
 }
 

@@ -59,7 +59,7 @@ pub use outcome::{Answer, Completed, IoCompletion, Misuse, Outcome, Reason, Ret,
 pub use provenance::{Basis, Fidelity, Rule, Source};
 pub use registry::{Registry, RegistryValue};
 pub use socket::{Peer, Socket, SocketHandle, SocketState};
-pub use stack::{Config, Stack};
+pub use stack::{Config, Connection, Stack};
 pub use time::{Duration, Instant};
 pub use timeline::{KeepAliveState, KeepAliveStatus};
 pub use version::{Preset, WindowsVersion, PRESETS};

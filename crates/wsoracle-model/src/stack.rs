@@ -165,6 +165,15 @@ struct Slot {
 /// What a socket with no entry in the option store reads.
 static NO_OPTIONS: OptionValues = OptionValues::EMPTY;
 
+/// What [`Stack::connection_of`] reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Connection {
+    pub remote: Option<crate::addr::SockAddr>,
+    pub linked: bool,
+    pub peer_closed: bool,
+    pub waiting: usize,
+}
+
 /// One process's Winsock state under a fixed [`Config`].
 ///
 /// Cost: creating and closing a socket is O(1) amortised (closed slots wait in a free list and
@@ -469,16 +478,19 @@ impl Stack {
         n.local.map(|a| (a, n.share, !n.accepted))
     }
 
-    /// The address the socket a handle names is connected to by name (a datagram socket's
-    /// default destination, or a stream socket's peer of the process), and how many datagrams
-    /// wait to be read on it. Read-only, without a call's checks (for exploration).
-    pub fn remote_name_and_waiting(
-        &self,
-        s: SocketHandle,
-    ) -> Option<(Option<crate::addr::SockAddr>, usize)> {
+    /// The connection of the socket a handle names, read-only, without a call's checks (for
+    /// exploration): the address it is connected to by name (a datagram socket's default
+    /// destination, or a stream socket's peer of the process), whether its other end is a socket
+    /// of the process, whether that end was closed, and how many datagrams wait on it.
+    pub fn connection_of(&self, s: SocketHandle) -> Option<Connection> {
         let (i, _) = self.lookup(s)?;
-        let remote = self.net(i)?.remote;
-        Some((remote, self.datagrams.iter().filter(|g| g.to == i).count()))
+        let n = self.net(i)?;
+        Some(Connection {
+            remote: n.remote,
+            linked: n.link.is_some(),
+            peer_closed: n.peer_closed,
+            waiting: self.datagrams.iter().filter(|g| g.to == i).count(),
+        })
     }
 
     /// When the socket a handle names was bound and started listening, on the stack's counter
