@@ -184,6 +184,16 @@ fn run_inner(args: &ExploreArgs) -> Result<i32, String> {
     if let Some(t) = args.threads {
         plan.threads = t.max(1);
     }
+    if let Some(bad) = plan.unmatched_groups().first() {
+        return Err(format!(
+            "no group's name contains `{bad}`; the groups are {}",
+            wsoracle_explore::groups()
+                .into_iter()
+                .map(|g| g.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let report = wsoracle_explore::explore(&plan);
     if let Some(dir) = &args.write_findings {
         write_findings(dir, &report.violations)?;
@@ -191,9 +201,7 @@ fn run_inner(args: &ExploreArgs) -> Result<i32, String> {
     print!("{}", report.render());
     // A violation is a finding; so is a dead rule, but only a whole search can tell one (a
     // search narrowed to some groups, presets or fidelities leaves rules out by choice).
-    let whole =
-        args.groups.is_empty() && plan.presets.len() == PRESETS.len() && plan.fidelities.len() == 2;
-    let dead = whole && !report.dead_rules().is_empty();
+    let dead = report.whole && !report.dead_rules().is_empty();
     Ok(if report.violations.is_empty() && !dead {
         0
     } else {

@@ -38,7 +38,30 @@ fn the_search_ends_with_one_summary_line() {
         1
     );
     assert!(out.contains("1 searches"), "{out}");
-    assert!(out.contains("rules never reached:"), "{out}");
+    // A narrowed search counts the rules it did not reach but does not call them dead.
+    assert!(
+        out.contains("rules not reached by this narrowed search:"),
+        "{out}"
+    );
+    assert!(!out.contains("dead rules"), "{out}");
+}
+
+#[test]
+fn an_unknown_group_is_an_error_that_lists_the_groups() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wsoracle"))
+        .args(["explore", "--group", "SO_NOSUCH"])
+        .output()
+        .expect("run wsoracle");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no group's name contains `SO_NOSUCH`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("address reuse") && err.contains("SO_LINGER+SO_DONTLINGER"),
+        "{err}"
+    );
 }
 
 #[test]

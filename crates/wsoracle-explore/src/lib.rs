@@ -50,6 +50,25 @@ impl Default for Plan {
     }
 }
 
+impl Plan {
+    /// Every group, preset and fidelity.
+    pub fn is_whole(&self) -> bool {
+        self.groups.is_empty()
+            && self.presets.len() == PRESETS.len()
+            && Fidelity::ALL.iter().all(|f| self.fidelities.contains(f))
+    }
+
+    /// The group names a filter does not match, if any (for a clear error before searching).
+    pub fn unmatched_groups(&self) -> Vec<String> {
+        let names: Vec<String> = groups().into_iter().map(|g| g.name).collect();
+        self.groups
+            .iter()
+            .filter(|f| !names.iter().any(|n| n.contains(f.as_str())))
+            .cloned()
+            .collect()
+    }
+}
+
 /// The totals of one group over the presets and fidelities searched.
 #[derive(Clone, Debug, Default)]
 pub struct GroupTotals {
@@ -71,6 +90,9 @@ pub struct Report {
     pub reached: BTreeSet<&'static str>,
     pub violations: Vec<Violation>,
     pub seconds: f64,
+    /// The search covered every group, preset and fidelity, so that a rule it did not reach
+    /// tells something (a narrowed search leaves rules out by choice).
+    pub whole: bool,
 }
 
 impl Report {
@@ -96,33 +118,8 @@ impl Report {
         )
     }
 
-    /// The text report.
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        let (o, g, p) = (
-            exec::Bounds::OPTIONS,
-            exec::Bounds::GROUP,
-            exec::Bounds::PROCESS,
-        );
-        let _ = writeln!(
-            out,
-            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP or UDP level; address reuse: {} TCP sockets, bind by name on 127.0.0.1, 0.0.0.0, [::1], [::] at port {} and 127.0.0.1 at port 0; datagrams: {} UDP sockets, {} datagram waiting; ICMP: {} UDP socket",
-            o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets, exec::Bounds::ADDRESSES.sockets, alphabet::PORT,
-            exec::Bounds::DATAGRAMS.sockets, exec::Bounds::DATAGRAMS.datagrams, exec::Bounds::ICMP.sockets
-        );
-        let _ = writeln!(
-            out,
-            "{} searches (group x preset x fidelity), each to its fixpoint: complete for these bounds",
-            self.searches
-        );
-        for g in &self.groups {
-            let _ = writeln!(
-                out,
-                "  {:<48} {:>4} calls {:>8} states {:>10} transitions (largest search {} states)",
-                g.name, g.alphabet, g.states, g.transitions, g.max_states
-            );
-        }
-        let cov = unreached::coverage(&self.reached);
+    /// The rules a whole search did not reach: each with its reason, then the dead ones.
+    fn render_coverage(&self, out: &mut String, cov: &unreached::Coverage) {
         let _ = writeln!(
             out,
             "rules never reached: {} ({} outside the search by design, {} dead)",
@@ -155,6 +152,44 @@ impl Report {
                 out,
                 "reached although unreached.rs says they cannot be (remove them there): {}",
                 cov.stale.join(", ")
+            );
+        }
+    }
+
+    /// The text report.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let (o, g, p) = (
+            exec::Bounds::OPTIONS,
+            exec::Bounds::GROUP,
+            exec::Bounds::PROCESS,
+        );
+        let _ = writeln!(
+            out,
+            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP or UDP level; address reuse: {} TCP sockets, bind by name on 127.0.0.1, 0.0.0.0, [::1], [::] at port {} and 127.0.0.1 at port 0; datagrams: {} UDP sockets, {} datagram waiting; ICMP: {} UDP socket",
+            o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets, exec::Bounds::ADDRESSES.sockets, alphabet::PORT,
+            exec::Bounds::DATAGRAMS.sockets, exec::Bounds::DATAGRAMS.datagrams, exec::Bounds::ICMP.sockets
+        );
+        let _ = writeln!(
+            out,
+            "{} searches (group x preset x fidelity), each to its fixpoint: complete for these bounds",
+            self.searches
+        );
+        for g in &self.groups {
+            let _ = writeln!(
+                out,
+                "  {:<48} {:>4} calls {:>8} states {:>10} transitions (largest search {} states)",
+                g.name, g.alphabet, g.states, g.transitions, g.max_states
+            );
+        }
+        let cov = unreached::coverage(&self.reached);
+        if self.whole {
+            self.render_coverage(&mut out, &cov);
+        } else {
+            let _ = writeln!(
+                out,
+                "rules not reached by this narrowed search: {} (the whole search tells which are dead)",
+                cov.explained.len() + cov.dead.len()
             );
         }
         let _ = writeln!(out, "invariant violations: {}", self.violations.len());
@@ -232,6 +267,7 @@ pub fn explore(plan: &Plan) -> Report {
             })
             .collect(),
         searches: jobs.len(),
+        whole: plan.is_whole(),
         ..Report::default()
     };
     let mut seen_violations = BTreeSet::new();
