@@ -247,12 +247,17 @@ impl Sink {
     }
 
     fn json_value(&mut self, v: &impl Serialize) {
-        if self.format == Format::Json {
-            let text = serde_json::to_string(v).unwrap_or_else(|e| {
+        if self.format == Format::Json && self.open {
+            // Straight into the buffered writer: no string per value.
+            match serde_json::to_writer(&mut self.w, v) {
+                Ok(()) => {}
+                // A failed write is a closed stdout: quiet, as in `put`.
+                Err(e) if e.is_io() => self.open = false,
                 // Serialising these plain structs cannot fail; say so loudly if it ever does.
-                format!("{{\"error\":\"wsoracle cannot print JSON: {e}\"}}")
-            });
-            self.put(&text);
+                Err(e) => self.put(&format!(
+                    "{{\"error\":\"wsoracle cannot print JSON: {e}\"}}"
+                )),
+            }
         }
     }
 

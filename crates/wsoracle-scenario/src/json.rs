@@ -7,12 +7,12 @@
 
 use serde::Serialize;
 use wsoracle_model::outcome::{Answer, Ret};
-use wsoracle_model::{Fidelity, Rule, WsaError};
+use wsoracle_model::{Fidelity, Rule, Source, WsaError};
 
 use crate::run::{state_label, CallAnswer, CompletionRecord, ProfileRun, StepAnswer, StepRecord};
 use crate::scenario::{Call, Scenario, Step};
 use crate::trace::render_answer;
-use crate::values::{Buffer, IntPtrArg};
+use crate::values::{push_hex_byte, Buffer, IntPtrArg};
 
 /// The `format_version` of every JSON document wsoracle prints (`run`, `explain`, `profiles`,
 /// `diff`). Keys may be added within a version; none is renamed or removed.
@@ -20,7 +20,11 @@ pub const JSON_FORMAT_VERSION: u32 = 1;
 
 /// Contiguous lowercase hex, `""` for zero bytes.
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        push_hex_byte(&mut out, *b);
+    }
+    out
 }
 
 /// A return value: a number, or `"pending"`, `"not modelled"`, and for a SOCKET `"a socket"` /
@@ -70,7 +74,27 @@ pub struct RuleJson {
     pub label: &'static str,
     pub summary: &'static str,
     /// Each source as a trace prints it: `wine:K08`, `so_keepalive#42a54-172`, `doc:D-SET`.
-    pub sources: Vec<String>,
+    pub sources: SourcesJson,
+}
+
+/// A rule's sources, a list of strings in JSON, each written as it is serialised (no string
+/// is built for it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourcesJson(pub &'static [Source]);
+
+impl Serialize for SourcesJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Displayed))
+    }
+}
+
+/// A value serialised as its `Display` text.
+struct Displayed<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Displayed<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
 }
 
 impl RuleJson {
@@ -80,7 +104,7 @@ impl RuleJson {
             basis: rule.basis.as_str(),
             label: rule.basis_label(fidelity),
             summary: rule.summary,
-            sources: rule.sources.iter().map(|s| s.to_string()).collect(),
+            sources: SourcesJson(rule.sources),
         }
     }
 }

@@ -881,13 +881,25 @@ fn check_status(
 
 /// The provenance of an answer: `rule.id (basis label: sources)`.
 pub fn provenance(rule: &Rule, fidelity: Fidelity) -> String {
-    let sources: Vec<String> = rule.sources.iter().map(|s| s.to_string()).collect();
-    format!(
-        "{} ({}: {})",
-        rule.id,
-        rule.basis_label(fidelity),
-        sources.join(", ")
-    )
+    let mut out = String::new();
+    write_provenance(&mut out, rule, fidelity);
+    out
+}
+
+/// [`provenance`], appended to `out`.
+pub(crate) fn write_provenance(out: &mut String, rule: &Rule, fidelity: Fidelity) {
+    use std::fmt::Write as _;
+    out.push_str(rule.id);
+    out.push_str(" (");
+    out.push_str(rule.basis_label(fidelity));
+    out.push_str(": ");
+    for (i, source) in rule.sources.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{source}");
+    }
+    out.push(')');
 }
 
 pub(crate) fn state_label(s: KeepAliveState) -> &'static str {

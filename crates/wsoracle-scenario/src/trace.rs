@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 
 use wsoracle_model::outcome::Answer;
-use wsoracle_model::{Fidelity, RegistryValue};
+use wsoracle_model::{Fidelity, RegistryValue, Rule};
 
 use crate::run::{
-    provenance, ret_label, state_label, CallAnswer, ProfileRun, StepAnswer, StepRecord,
+    ret_label, state_label, write_provenance, CallAnswer, ProfileRun, StepAnswer, StepRecord,
 };
 use crate::scenario::{Call, Scenario};
 use crate::values::{hex, render_pointer, Buffer, IntPtrArg};
@@ -20,22 +20,19 @@ use crate::values::{hex, render_pointer, Buffer, IntPtrArg};
 /// `= SOCKET_ERROR WSAEFAULT; optval cc cc cc cc; optlen 4  [rule (basis: sources)]`, and, where
 /// the other fidelity answers differently, `  ≠ documented: ...`.
 pub fn render_answer(call: &Call, record: &StepRecord, fidelity: Fidelity) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(128);
     match &record.answer {
         StepAnswer::Call(a) => {
-            out.push_str(&render_call_answer(call, a));
-            let _ = write!(out, "  [{}]", provenance(a.outcome.rule, fidelity));
+            render_call_answer(&mut out, call, a);
+            cite(&mut out, a.outcome.rule, fidelity);
             if let Some(other) = &a.outcome.other {
-                let _ = write!(
-                    out,
-                    "  ≠ {}: {}",
-                    fidelity.other(),
-                    render_other(call, other, fidelity.other())
-                );
+                let _ = write!(out, "  ≠ {}: ", fidelity.other());
+                render_other(&mut out, call, other, fidelity.other());
             }
         }
         StepAnswer::Action { rule } => {
-            let _ = write!(out, "= done  [{}]", provenance(rule, fidelity));
+            out.push_str("= done");
+            cite(&mut out, rule, fidelity);
         }
         StepAnswer::Condition => out.push_str("= done"),
         StepAnswer::Advanced { now } => {
@@ -63,20 +60,27 @@ pub fn render_answer(call: &Call, record: &StepRecord, fidelity: Fidelity) -> St
     for c in &record.completions {
         let _ = write!(
             out,
-            "; completes {}({}) = {} {} at {}  [{}]",
+            "; completes {}({}) = {} {} at {}",
             c.call,
             c.s,
             ret_label(c.ret),
             c.error,
             c.at,
-            provenance(c.rule, fidelity)
         );
+        cite(&mut out, c.rule, fidelity);
     }
     out
 }
 
-fn render_call_answer(call: &Call, a: &CallAnswer) -> String {
-    let mut out = format!("= {}", ret_label(a.outcome.ret));
+/// `  [rule (basis: sources)]` after an answer.
+fn cite(out: &mut String, rule: &Rule, fidelity: Fidelity) {
+    out.push_str("  [");
+    write_provenance(out, rule, fidelity);
+    out.push(']');
+}
+
+fn render_call_answer(out: &mut String, call: &Call, a: &CallAnswer) {
+    let _ = write!(out, "= {}", ret_label(a.outcome.ret));
     if let Some(name) = &a.bound {
         let _ = write!(out, " (as {name})");
     }
@@ -125,7 +129,6 @@ fn render_call_answer(call: &Call, a: &CallAnswer) -> String {
         }
         _ => {}
     }
-    out
 }
 
 /// A buffer after the call: its hex, `NULL`, or, for an integer passed as the pointer, that
@@ -153,8 +156,8 @@ fn int_after<T: Copy>(
 }
 
 /// The other fidelity's answer: what it returns and what it writes.
-fn render_other(call: &Call, other: &Answer, fidelity: Fidelity) -> String {
-    let mut out = format!("= {}", ret_label(other.ret));
+fn render_other(out: &mut String, call: &Call, other: &Answer, fidelity: Fidelity) {
+    let _ = write!(out, "= {}", ret_label(other.ret));
     if let Some(e) = other.error {
         let _ = write!(out, " {e}");
     }
@@ -170,8 +173,7 @@ fn render_other(call: &Call, other: &Answer, fidelity: Fidelity) -> String {
             let _ = write!(out, "; *lpcbBytesReturned {n:#x}");
         }
     }
-    let _ = write!(out, "  [{}]", provenance(other.rule, fidelity));
-    out
+    cite(out, other.rule, fidelity);
 }
 
 /// One profile's trace: one line per step.

@@ -461,11 +461,22 @@ pub fn hex(bytes: &[u8]) -> String {
     if bytes.is_empty() {
         return "\"\"".into();
     }
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_hex_byte(&mut out, *b);
+    }
+    out
+}
+
+/// Appends one byte as two lowercase hex digits (`0a`), without going through `fmt`: traces and
+/// JSON write every byte of every buffer.
+pub(crate) fn push_hex_byte(out: &mut String, b: u8) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(DIGITS[usize::from(b >> 4)]));
+    out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
 }
 
 /// A buffer the scenario passes to a call: `null`, hex bytes, `{dword: N}`,
