@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use wsoracle_model::{Fidelity, WindowsVersion};
-use wsoracle_scenario::json::{ProfileHeadJson, StepJson, JSON_FORMAT_VERSION};
+use wsoracle_scenario::json::{ProfileHeadJson, RuleCache, StepJson, JSON_FORMAT_VERSION};
 use wsoracle_scenario::{
     check_step, is_known_cover, parse_profile, profile_label, run_profile_each, side_by_side,
-    Failure, ProfileRun, RunOptions, Scenario, ScenarioError,
+    Failure, ProfileRun, RunOptions, Scenario, ScenarioError, Step, StepRecord,
 };
 
 #[derive(clap::Args, Debug)]
@@ -215,6 +215,8 @@ struct Sink {
     w: std::io::BufWriter<std::io::Stdout>,
     open: bool,
     format: Format,
+    /// The rules the steps cite, each serialised once.
+    rules: RuleCache,
 }
 
 impl Sink {
@@ -223,6 +225,15 @@ impl Sink {
             w: std::io::BufWriter::new(std::io::stdout()),
             open: true,
             format,
+            rules: RuleCache::default(),
+        }
+    }
+
+    /// One step's answer ([`StepJson`]).
+    fn json_step(&mut self, step: &Step, record: &StepRecord, fidelity: Fidelity) {
+        if self.format == Format::Json {
+            let json = StepJson::citing(step, record, fidelity, &mut self.rules);
+            self.json_value(&json);
         }
     }
 
@@ -479,7 +490,7 @@ fn run_file(
                 }
             } else {
                 out.json(if first { "\n" } else { ",\n" });
-                out.json_value(&StepJson::new(step, &record, scenario.fidelity));
+                out.json_step(step, &record, scenario.fidelity);
             }
             first = false;
             if args.trace {

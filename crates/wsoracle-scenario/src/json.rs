@@ -5,13 +5,19 @@
 //!
 //! Every type here serialises to the shape the docs list; none is read back by wsoracle.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde::Serialize;
+use serde_json::value::RawValue;
 use wsoracle_model::outcome::{Answer, Ret};
 use wsoracle_model::{Fidelity, Rule, Source, WsaError};
 
-use crate::run::{state_label, CallAnswer, CompletionRecord, ProfileRun, StepAnswer, StepRecord};
+use crate::run::{
+    state_label, write_provenance, CallAnswer, CompletionRecord, ProfileRun, StepAnswer, StepRecord,
+};
 use crate::scenario::{Call, Scenario, Step};
-use crate::trace::render_answer;
+use crate::trace::render_answer_citing;
 use crate::values::{push_hex_byte, Buffer, IntPtrArg};
 
 /// The `format_version` of every JSON document wsoracle prints (`run`, `explain`, `profiles`,
@@ -77,6 +83,88 @@ pub struct RuleJson {
     pub sources: SourcesJson,
 }
 
+/// How a step's JSON cites the rules behind its answers: each rule's object (`rule`) and its
+/// provenance in `text` (`id (basis label: sources)`). [`Fresh`] builds both on every call;
+/// [`RuleCache`] renders them once per rule and fidelity. Both give the same bytes.
+pub trait Cite {
+    /// What a `rule` key holds.
+    type Rule: Serialize;
+    fn rule(&mut self, rule: &'static Rule, fidelity: Fidelity) -> Self::Rule;
+    /// Appends the provenance of `rule` to `out`, as [`crate::provenance`] writes it.
+    fn provenance(&mut self, out: &mut String, rule: &'static Rule, fidelity: Fidelity);
+}
+
+/// Builds each citation when it is asked for: a [`RuleJson`] for each `rule` key.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fresh;
+
+impl Cite for Fresh {
+    type Rule = RuleJson;
+
+    fn rule(&mut self, rule: &'static Rule, fidelity: Fidelity) -> RuleJson {
+        RuleJson::new(rule, fidelity)
+    }
+
+    fn provenance(&mut self, out: &mut String, rule: &'static Rule, fidelity: Fidelity) {
+        write_provenance(out, rule, fidelity);
+    }
+}
+
+/// Each rule's JSON object and provenance, rendered the first time a run cites the rule under a
+/// fidelity and copied after that: a run of the corpus cites a few hundred rules tens of
+/// thousands of times. The bytes are [`Fresh`]'s.
+#[derive(Debug, Default)]
+pub struct RuleCache {
+    rendered: HashMap<(&'static str, Fidelity), Rendered>,
+}
+
+#[derive(Debug)]
+struct Rendered {
+    json: CitedRule,
+    provenance: String,
+}
+
+impl RuleCache {
+    /// Rule ids are unique (the model checks it), so the id names the rule.
+    fn rendered(&mut self, rule: &'static Rule, fidelity: Fidelity) -> &Rendered {
+        self.rendered.entry((rule.id, fidelity)).or_insert_with(|| {
+            // RuleJson holds strings and a list of strings: serde_json writes it without error,
+            // and what it writes is JSON.
+            let text = serde_json::to_string(&RuleJson::new(rule, fidelity))
+                .expect("a RuleJson serialises");
+            let json = RawValue::from_string(text).expect("serde_json writes JSON");
+            let mut provenance = String::new();
+            write_provenance(&mut provenance, rule, fidelity);
+            Rendered {
+                json: CitedRule(json.into()),
+                provenance,
+            }
+        })
+    }
+}
+
+impl Cite for RuleCache {
+    type Rule = CitedRule;
+
+    fn rule(&mut self, rule: &'static Rule, fidelity: Fidelity) -> CitedRule {
+        self.rendered(rule, fidelity).json.clone()
+    }
+
+    fn provenance(&mut self, out: &mut String, rule: &'static Rule, fidelity: Fidelity) {
+        out.push_str(&self.rendered(rule, fidelity).provenance);
+    }
+}
+
+/// A rule's JSON object from a [`RuleCache`], written as it was rendered.
+#[derive(Clone, Debug)]
+pub struct CitedRule(Rc<RawValue>);
+
+impl Serialize for CitedRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// A rule's sources, a list of strings in JSON, each written as it is serialised (no string
 /// is built for it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,24 +226,24 @@ fn int_after<T: Copy + Into<i64>>(arg: &IntPtrArg<T>, after: Option<T>) -> Optio
 
 /// A pending call that a step completed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CompletionJson {
+pub struct CompletionJson<R = RuleJson> {
     pub call: &'static str,
     pub s: String,
     pub ret: RetJson,
     pub error: ErrorJson,
     pub at_ms: u64,
-    pub rule: RuleJson,
+    pub rule: R,
 }
 
-impl CompletionJson {
-    fn new(c: &CompletionRecord, fidelity: Fidelity) -> Self {
+impl<R> CompletionJson<R> {
+    fn new(c: &CompletionRecord, fidelity: Fidelity, cite: &mut impl Cite<Rule = R>) -> Self {
         CompletionJson {
             call: c.call,
             s: c.s.clone(),
             ret: c.ret.into(),
             error: c.error.into(),
             at_ms: c.at.0,
-            rule: RuleJson::new(c.rule, fidelity),
+            rule: cite.rule(c.rule, fidelity),
         }
     }
 }
@@ -169,7 +257,7 @@ pub struct QueuedJson {
 
 /// The other fidelity's answer, where it differs observably.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct OtherJson {
+pub struct OtherJson<R = RuleJson> {
     pub fidelity: &'static str,
     pub ret: RetJson,
     pub error: Option<ErrorJson>,
@@ -177,7 +265,7 @@ pub struct OtherJson {
     /// when it writes none).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub writes: Option<OtherWritesJson>,
-    pub rule: RuleJson,
+    pub rule: R,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -188,8 +276,13 @@ pub struct OtherWritesJson {
     pub lpcb_bytes_returned: Option<u32>,
 }
 
-impl OtherJson {
-    fn new(call: &Call, other: &Answer, fidelity: Fidelity) -> Self {
+impl<R> OtherJson<R> {
+    fn new(
+        call: &Call,
+        other: &Answer,
+        fidelity: Fidelity,
+        cite: &mut impl Cite<Rule = R>,
+    ) -> Self {
         let w = &other.written;
         OtherJson {
             fidelity: fidelity.as_str(),
@@ -202,14 +295,14 @@ impl OtherJson {
                     lpcb_bytes_returned: w.bytes_returned,
                 }
             }),
-            rule: RuleJson::new(other.rule, fidelity),
+            rule: cite.rule(other.rule, fidelity),
         }
     }
 }
 
 /// The fields of a Winsock call's answer (`kind: call`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CallJson {
+pub struct CallJson<R = RuleJson> {
     pub kind: &'static str,
     pub ret: RetJson,
     /// The last error the call set, or null when it does not set it.
@@ -227,9 +320,9 @@ pub struct CallJson {
     /// `lpvOutBuffer`, `lpcbBytesReturned`, `completion`).
     #[serde(flatten)]
     pub memory: MemoryFields,
-    pub rule: RuleJson,
+    pub rule: R,
     pub fidelities_differ: bool,
-    pub other: Option<OtherJson>,
+    pub other: Option<OtherJson<R>>,
 }
 
 /// The memory fields of the calls that have them.
@@ -250,8 +343,13 @@ pub enum MemoryFields {
     },
 }
 
-impl CallJson {
-    fn new(call: &Call, a: &CallAnswer, fidelity: Fidelity) -> Self {
+impl<R> CallJson<R> {
+    fn new(
+        call: &Call,
+        a: &CallAnswer,
+        fidelity: Fidelity,
+        cite: &mut impl Cite<Rule = R>,
+    ) -> Self {
         let o = &a.outcome;
         let memory = match call {
             Call::Setsockopt { optval, optlen, .. } => MemoryFields::Sockopt {
@@ -291,30 +389,30 @@ impl CallJson {
                 .filter(|_| matches!(call, Call::Recvfrom { .. }))
                 .map(|n| n.to_string()),
             memory,
-            rule: RuleJson::new(o.rule, fidelity),
+            rule: cite.rule(o.rule, fidelity),
             fidelities_differ: o.fidelities_differ(),
             other: o
                 .other
                 .as_ref()
-                .map(|other| OtherJson::new(call, other, fidelity.other())),
+                .map(|other| OtherJson::new(call, other, fidelity.other(), cite)),
         }
     }
 }
 
 /// A setting of `keepalive_status` with the rule behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SourcedJson {
+pub struct SourcedJson<R = RuleJson> {
     pub value: u64,
-    pub rule: RuleJson,
+    pub rule: R,
 }
 
 /// `keepalive_status`'s answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StatusJson {
+pub struct StatusJson<R = RuleJson> {
     pub enabled: bool,
-    pub idle_ms: SourcedJson,
-    pub interval_ms: SourcedJson,
-    pub probe_count: SourcedJson,
+    pub idle_ms: SourcedJson<R>,
+    pub interval_ms: SourcedJson<R>,
+    pub probe_count: SourcedJson<R>,
     pub probes_sent: u32,
     pub state: &'static str,
     pub dropped_at_ms: Option<u64>,
@@ -323,13 +421,13 @@ pub struct StatusJson {
 /// What a step answered, by kind.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
-pub enum AnswerJson {
-    Call(Box<CallJson>),
+pub enum AnswerJson<R = RuleJson> {
+    Call(Box<CallJson<R>>),
     /// `incoming`, `peer` (with the rule applied), `peer_sends`, `condition` (without).
     Action {
         kind: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
-        rule: Option<RuleJson>,
+        rule: Option<R>,
     },
     Advance {
         kind: &'static str,
@@ -337,13 +435,13 @@ pub enum AnswerJson {
     },
     Status {
         kind: &'static str,
-        status: Box<StatusJson>,
+        status: Box<StatusJson<R>>,
     },
 }
 
 /// One step's answer: the same facts as its line in the text trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StepJson {
+pub struct StepJson<R = RuleJson> {
     /// 0-based index in `steps`.
     pub index: usize,
     /// 1-based step number, as the reports count.
@@ -355,21 +453,35 @@ pub struct StepJson {
     /// The call as C, buffers as they were before it.
     pub c: String,
     #[serde(flatten)]
-    pub answer: AnswerJson,
-    pub completions: Vec<CompletionJson>,
+    pub answer: AnswerJson<R>,
+    pub completions: Vec<CompletionJson<R>>,
     /// The answer exactly as the text trace prints it.
     pub text: String,
 }
 
 impl StepJson {
+    /// The step with each rule it cites as a [`RuleJson`].
     pub fn new(step: &Step, record: &StepRecord, fidelity: Fidelity) -> Self {
+        Self::citing(step, record, fidelity, &mut Fresh)
+    }
+}
+
+impl<R> StepJson<R> {
+    /// The step with each rule it cites as `cite` gives it: [`Fresh`], or a [`RuleCache`] that
+    /// copies each rule rendered once (the same bytes).
+    pub fn citing(
+        step: &Step,
+        record: &StepRecord,
+        fidelity: Fidelity,
+        cite: &mut impl Cite<Rule = R>,
+    ) -> Self {
         let answer = match &record.answer {
             StepAnswer::Call(a) => {
-                AnswerJson::Call(Box::new(CallJson::new(&step.call, a, fidelity)))
+                AnswerJson::Call(Box::new(CallJson::new(&step.call, a, fidelity, cite)))
             }
             StepAnswer::Action { rule } => AnswerJson::Action {
                 kind: "action",
-                rule: Some(RuleJson::new(rule, fidelity)),
+                rule: Some(cite.rule(rule, fidelity)),
             },
             StepAnswer::Condition => AnswerJson::Action {
                 kind: "action",
@@ -381,9 +493,9 @@ impl StepJson {
             },
             StepAnswer::Status(st) => {
                 let e = &st.effective;
-                let sourced = |value: u64, rule| SourcedJson {
+                let mut sourced = |value: u64, rule| SourcedJson {
                     value,
-                    rule: RuleJson::new(rule, fidelity),
+                    rule: cite.rule(rule, fidelity),
                 };
                 AnswerJson::Status {
                     kind: "status",
@@ -410,9 +522,11 @@ impl StepJson {
             completions: record
                 .completions
                 .iter()
-                .map(|c| CompletionJson::new(c, fidelity))
+                .map(|c| CompletionJson::new(c, fidelity, cite))
                 .collect(),
-            text: render_answer(&step.call, record, fidelity),
+            text: render_answer_citing(&step.call, record, fidelity, &mut |out, rule, f| {
+                cite.provenance(out, rule, f)
+            }),
         }
     }
 }

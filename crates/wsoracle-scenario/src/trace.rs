@@ -20,14 +20,31 @@ use crate::values::{hex, render_pointer, Buffer, IntPtrArg};
 /// `= SOCKET_ERROR WSAEFAULT; optval cc cc cc cc; optlen 4  [rule (basis: sources)]`, and, where
 /// the other fidelity answers differently, `  ≠ documented: ...`.
 pub fn render_answer(call: &Call, record: &StepRecord, fidelity: Fidelity) -> String {
+    render_answer_citing(call, record, fidelity, &mut write_provenance)
+}
+
+/// [`render_answer`], with each rule's provenance written by `provenance` (which writes what
+/// [`crate::provenance`] gives, perhaps from a copy rendered once).
+pub(crate) fn render_answer_citing(
+    call: &Call,
+    record: &StepRecord,
+    fidelity: Fidelity,
+    provenance: &mut dyn FnMut(&mut String, &'static Rule, Fidelity),
+) -> String {
     let mut out = String::with_capacity(128);
+    let mut cite = |out: &mut String, rule: &'static Rule, fidelity: Fidelity| {
+        out.push_str("  [");
+        provenance(out, rule, fidelity);
+        out.push(']');
+    };
     match &record.answer {
         StepAnswer::Call(a) => {
             render_call_answer(&mut out, call, a);
             cite(&mut out, a.outcome.rule, fidelity);
             if let Some(other) = &a.outcome.other {
                 let _ = write!(out, "  ≠ {}: ", fidelity.other());
-                render_other(&mut out, call, other, fidelity.other());
+                render_other(&mut out, call, other);
+                cite(&mut out, other.rule, fidelity.other());
             }
         }
         StepAnswer::Action { rule } => {
@@ -70,13 +87,6 @@ pub fn render_answer(call: &Call, record: &StepRecord, fidelity: Fidelity) -> St
         cite(&mut out, c.rule, fidelity);
     }
     out
-}
-
-/// `  [rule (basis: sources)]` after an answer.
-fn cite(out: &mut String, rule: &Rule, fidelity: Fidelity) {
-    out.push_str("  [");
-    write_provenance(out, rule, fidelity);
-    out.push(']');
 }
 
 fn render_call_answer(out: &mut String, call: &Call, a: &CallAnswer) {
@@ -155,8 +165,8 @@ fn int_after<T: Copy>(
     }
 }
 
-/// The other fidelity's answer: what it returns and what it writes.
-fn render_other(out: &mut String, call: &Call, other: &Answer, fidelity: Fidelity) {
+/// The other fidelity's answer: what it returns and what it writes (its rule follows).
+fn render_other(out: &mut String, call: &Call, other: &Answer) {
     let _ = write!(out, "= {}", ret_label(other.ret));
     if let Some(e) = other.error {
         let _ = write!(out, " {e}");
@@ -173,7 +183,6 @@ fn render_other(out: &mut String, call: &Call, other: &Answer, fidelity: Fidelit
             let _ = write!(out, "; *lpcbBytesReturned {n:#x}");
         }
     }
-    cite(out, other.rule, fidelity);
 }
 
 /// One profile's trace: one line per step.
