@@ -222,7 +222,8 @@ struct Sink {
 impl Sink {
     fn new(format: Format) -> Self {
         Sink {
-            w: std::io::BufWriter::new(std::io::stdout()),
+            // 64 KiB a write: the JSON of the corpus is megabytes.
+            w: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
             open: true,
             format,
             rules: RuleCache::default(),
