@@ -115,7 +115,9 @@ impl Cite for Fresh {
 /// thousands of times. The bytes are [`Fresh`]'s.
 #[derive(Debug, Default)]
 pub struct RuleCache {
-    rendered: HashMap<(&'static str, Fidelity), Rendered>,
+    /// By the rule's address: a rule is a static, and hashing an address is cheaper than
+    /// hashing its id. (Were one rule ever at two addresses, it would be rendered twice, alike.)
+    rendered: HashMap<(usize, Fidelity), Rendered>,
 }
 
 #[derive(Debug)]
@@ -125,9 +127,9 @@ struct Rendered {
 }
 
 impl RuleCache {
-    /// Rule ids are unique (the model checks it), so the id names the rule.
     fn rendered(&mut self, rule: &'static Rule, fidelity: Fidelity) -> &Rendered {
-        self.rendered.entry((rule.id, fidelity)).or_insert_with(|| {
+        let address = std::ptr::from_ref(rule) as usize;
+        self.rendered.entry((address, fidelity)).or_insert_with(|| {
             // RuleJson holds strings and a list of strings: serde_json writes it without error,
             // and what it writes is JSON.
             let text = serde_json::to_string(&RuleJson::new(rule, fidelity))
