@@ -259,3 +259,38 @@ fn walks_keep_the_address_invariant_on_every_preset() {
         "{beside} binds beside another socket"
     );
 }
+
+/// Each rule the search cannot reach names where it is exercised instead: the scenario exists,
+/// and (but for umbrella rules, which no outcome names) its reviewed snapshot shows the rule.
+#[test]
+fn every_unreachable_rule_names_a_scenario_that_shows_it() {
+    use wsoracle_explore::unreached::{Why, EXPECTED};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut cited = 0;
+    for (rule, why, reason) in EXPECTED {
+        let Some(start) = reason.find("scenarios/") else {
+            continue;
+        };
+        let path = &reason[start..];
+        let path = &path[..path.find(".yaml").map_or(path.len(), |i| i + 5)];
+        assert!(root.join(path).is_file(), "{rule}: {path} does not exist");
+        cited += 1;
+        if *why == Why::Umbrella {
+            continue;
+        }
+        let snap = format!(
+            "tests/snapshots/{}.snap",
+            path.trim_start_matches("scenarios/")
+                .trim_end_matches(".yaml")
+                .replace('/', "__")
+        );
+        let text = std::fs::read_to_string(root.join(&snap))
+            .unwrap_or_else(|e| panic!("{rule}: {snap}: {e}"));
+        // An outcome's rule is written `[rule (basis…)]`, a setting's `[rule]`.
+        assert!(
+            text.contains(&format!("[{rule} (")) || text.contains(&format!("[{rule}]")),
+            "{rule}: {snap} does not show it"
+        );
+    }
+    assert!(cited >= 10, "only {cited} entries cite a scenario");
+}
