@@ -166,9 +166,11 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP or UDP level; address reuse: {} TCP sockets, bind by name on 127.0.0.1, 0.0.0.0, [::1], [::] at port {} and 127.0.0.1 at port 0; datagrams: {} UDP sockets, {} datagram waiting; ICMP: {} UDP socket",
+            "bounds: single options: {} WSAStartup, one socket() at a time plus the connection it accepts ({} sockets), backlog {}; option groups: {} socket; process group: {} WSAStartup, {} socket; IPv4 stands for IPv6 where no option of the group is at an IP or UDP level; address reuse: {} TCP sockets, bind by name on 127.0.0.1, 0.0.0.0, [::1], [::] at port {} and 127.0.0.1 at port 0; datagrams: {} UDP sockets, {} datagram waiting; stream names: {} TCP sockets ({} created at a time, one accepted), {} unread byte; ICMP: {} UDP socket",
             o.startups, o.sockets, o.backlog, g.sockets, p.startups, p.sockets, exec::Bounds::ADDRESSES.sockets, alphabet::PORT,
-            exec::Bounds::DATAGRAMS.sockets, exec::Bounds::DATAGRAMS.datagrams, exec::Bounds::ICMP.sockets
+            exec::Bounds::DATAGRAMS.sockets, exec::Bounds::DATAGRAMS.datagrams,
+            exec::Bounds::STREAMS.sockets, exec::Bounds::STREAMS.create_below, exec::Bounds::STREAMS.unread,
+            exec::Bounds::ICMP.sockets
         );
         let _ = writeln!(
             out,
