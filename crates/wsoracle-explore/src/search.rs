@@ -29,27 +29,55 @@ const INTERACTING: &[&[&str]] = &[
 /// a blocking recv, the peer's data and the time steps (SO_RCVTIMEO bounds a pending recv).
 const TIMED: &[&str] = &["SO_RCVTIMEO"];
 
-/// A group of options searched together, or the process group (no option: the process calls,
-/// the conditions, the ioctl codes, the pairs outside the table, not-a-socket).
+/// What a group searches, which decides its alphabet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupKind {
+    /// One option of the table, or options that interact: their calls and the lifecycle.
+    Options,
+    /// The keep-alive timeline: time steps, the peer, and the natural settings only.
+    Timeline,
+    /// Binds and connects by name on two TCP sockets, with the sharing options.
+    AddressReuse,
+    /// Datagrams between two UDP sockets: names, sendto, recvfrom.
+    Datagrams,
+    /// TCP connections inside the host by name: connect, accept, send, recv, close.
+    StreamNames,
+    /// The ICMP errors on one UDP socket and their switches.
+    Icmp,
+    /// No option: the process calls and conditions, every socket kind, the ioctl codes, the
+    /// pairs outside the table, not-a-socket.
+    Process,
+}
+
+/// A group of options searched together, or one of the groups without options.
 #[derive(Clone, Debug)]
 pub struct Group {
     pub name: String,
     pub options: Vec<&'static OptionDef>,
     pub bounds: Bounds,
-    /// The keep-alive timeline: time steps, the peer, and the natural settings only.
-    pub timeline: bool,
-    /// The address-reuse group: binds and connects by name on several sockets.
-    pub addresses: bool,
+    pub kind: GroupKind,
 }
 
 impl Group {
     pub fn is_process(&self) -> bool {
-        self.options.is_empty() && !self.timeline && !self.addresses
+        self.kind == GroupKind::Process
     }
 
     /// The keep-alive family: it also takes SIO_KEEPALIVE_VALS and the time steps.
     pub fn is_keepalive(&self) -> bool {
         self.options.iter().any(|d| d.name == "SO_KEEPALIVE")
+    }
+
+    /// Whether the group binds and connects by name, so that the sockets' names (addresses,
+    /// connections, order) are part of its canonical states.
+    pub fn searches_names(&self) -> bool {
+        matches!(
+            self.kind,
+            GroupKind::AddressReuse
+                | GroupKind::Datagrams
+                | GroupKind::StreamNames
+                | GroupKind::Icmp
+        )
     }
 }
 
@@ -81,52 +109,24 @@ pub fn groups() -> Vec<Group> {
                 Bounds::OPTIONS
             },
             options,
-            timeline: false,
-            addresses: false,
+            kind: GroupKind::Options,
         })
         .collect();
-    out.push(Group {
-        name: "keep-alive timeline".into(),
-        options: Vec::new(),
-        bounds: Bounds::GROUP,
-        timeline: true,
-        addresses: false,
-    });
-    out.push(Group {
-        name: "address reuse".into(),
-        options: Vec::new(),
-        bounds: Bounds::ADDRESSES,
-        timeline: false,
-        addresses: true,
-    });
-    out.push(Group {
-        name: "datagrams".into(),
-        options: Vec::new(),
-        bounds: Bounds::DATAGRAMS,
-        timeline: false,
-        addresses: true,
-    });
-    out.push(Group {
-        name: "stream names".into(),
-        options: Vec::new(),
-        bounds: Bounds::STREAMS,
-        timeline: false,
-        addresses: true,
-    });
-    out.push(Group {
-        name: "ICMP".into(),
-        options: Vec::new(),
-        bounds: Bounds::ICMP,
-        timeline: false,
-        addresses: true,
-    });
-    out.push(Group {
-        name: "process".into(),
-        options: Vec::new(),
-        bounds: Bounds::PROCESS,
-        timeline: false,
-        addresses: false,
-    });
+    for (name, bounds, kind) in [
+        ("keep-alive timeline", Bounds::GROUP, GroupKind::Timeline),
+        ("address reuse", Bounds::ADDRESSES, GroupKind::AddressReuse),
+        ("datagrams", Bounds::DATAGRAMS, GroupKind::Datagrams),
+        ("stream names", Bounds::STREAMS, GroupKind::StreamNames),
+        ("ICMP", Bounds::ICMP, GroupKind::Icmp),
+        ("process", Bounds::PROCESS, GroupKind::Process),
+    ] {
+        out.push(Group {
+            name: name.into(),
+            options: Vec::new(),
+            bounds,
+            kind,
+        });
+    }
     out
 }
 
@@ -170,8 +170,7 @@ fn timeline_alphabet() -> Vec<Call> {
 /// socket bind by name (127.0.0.1, 0.0.0.0, [::1], [::] on one fixed port, 127.0.0.1 on port
 /// 0), connect by name to the loopback address of either family on the fixed port, listen, and
 /// SO_REUSEADDR and SO_EXCLUSIVEADDRUSE switched on, IPV6_V6ONLY switched off, with
-/// their natural size. Datagram sockets follow the same tables (docs/addresses.md) and are left to the
-/// random walks and the scenarios, to keep the search within its time budget.
+/// their natural size. Datagram sockets are the datagram group's.
 fn address_alphabet(bounds: &Bounds) -> Vec<Call> {
     let mut out = vec![Call::Startup(0x0202)];
     out.push(Call::Socket(Kind::TCP4));
@@ -234,20 +233,13 @@ fn icmp_alphabet() -> Vec<Call> {
 
 /// The alphabet of a group.
 pub fn alphabet(group: &Group) -> Vec<Call> {
-    if group.timeline {
-        return timeline_alphabet();
-    }
-    if group.addresses && group.bounds == Bounds::DATAGRAMS {
-        return datagram_alphabet();
-    }
-    if group.addresses && group.bounds == Bounds::ICMP {
-        return icmp_alphabet();
-    }
-    if group.addresses && group.bounds == Bounds::STREAMS {
-        return stream_alphabet();
-    }
-    if group.addresses {
-        return address_alphabet(&group.bounds);
+    match group.kind {
+        GroupKind::Timeline => return timeline_alphabet(),
+        GroupKind::AddressReuse => return address_alphabet(&group.bounds),
+        GroupKind::Datagrams => return datagram_alphabet(),
+        GroupKind::StreamNames => return stream_alphabet(),
+        GroupKind::Icmp => return icmp_alphabet(),
+        GroupKind::Options | GroupKind::Process => {}
     }
     let mut out = alphabet::process_calls(group.is_process());
     let kinds: Vec<Kind> = if group.is_process() {
@@ -354,7 +346,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
     let start = Stack::new(config);
     let mut seen: HashMap<exec::Key, u32, exec::FxBuild> = HashMap::default();
     let mut reached: HashSet<usize, exec::FxBuild> = HashSet::default();
-    seen.insert(exec::key_with(&start, group.addresses), 0);
+    seen.insert(exec::key_with(&start, group.searches_names()), 0);
     let mut states: Vec<Stack> = vec![start];
     let mut parents: Vec<(u32, Option<Call>)> = vec![(0, None)];
     let mut reported: BTreeSet<(Invariant, Option<&'static str>)> = BTreeSet::new();
@@ -376,7 +368,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
             let result = catch_unwind(AssertUnwindSafe(|| {
                 exec::run_into(&mut after, call, &mut obs);
                 let unchanged = exec::same_state(&states[i], &after)
-                    && (!group.addresses || exec::same_names(&states[i], &after));
+                    && (!group.searches_names() || exec::same_names(&states[i], &after));
                 let broken = exec::check(&after, call, &obs, unchanged);
                 (broken, unchanged)
             }));
@@ -410,7 +402,7 @@ pub fn search(config: Config, group: &Group, calls: &[Call]) -> Found {
             if unchanged || reported.contains(&(Invariant::NoPanic, None)) {
                 continue;
             }
-            exec::key_into(&after, group.addresses, &mut key);
+            exec::key_into(&after, group.searches_names(), &mut key);
             if !seen.contains_key(&key) {
                 seen.insert(key.clone(), states.len() as u32);
                 states.push(after.clone());
