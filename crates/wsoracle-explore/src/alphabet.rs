@@ -267,9 +267,9 @@ pub enum Call {
 }
 
 impl Call {
-    /// The socket argument, if the call takes one.
-    pub fn handle(&self) -> Option<Handle> {
-        match *self {
+    /// The socket argument, if the call takes one (the one list of which calls take a socket).
+    fn handle_mut(&mut self) -> Option<&mut Handle> {
+        match self {
             Call::Close(h)
             | Call::Bind(h)
             | Call::BindName(h, ..)
@@ -294,30 +294,16 @@ impl Call {
         }
     }
 
+    /// The socket argument, if the call takes one.
+    pub fn handle(&self) -> Option<Handle> {
+        let mut call = *self;
+        call.handle_mut().copied()
+    }
+
     /// The same call on another socket.
     pub fn on(mut self, to: Handle) -> Call {
-        match &mut self {
-            Call::Close(h)
-            | Call::Bind(h)
-            | Call::BindName(h, ..)
-            | Call::ConnectName(h, _)
-            | Call::Listen(h)
-            | Call::Incoming(h)
-            | Call::Accept(h)
-            | Call::Ioctlsocket(h, ..)
-            | Call::Connect(h, _)
-            | Call::CompleteConnect(h)
-            | Call::Send(h)
-            | Call::Recv(h, _)
-            | Call::SetPeer(h, _)
-            | Call::PeerSends(h)
-            | Call::SendTo(h, _)
-            | Call::RecvFrom(h, _)
-            | Call::GetSockName(h)
-            | Call::GetPeerName(h)
-            | Call::Icmp(h, _) => *h = to,
-            Call::Set { s, .. } | Call::Get { s, .. } | Call::Ioctl { s, .. } => *s = to,
-            _ => {}
+        if let Some(h) = self.handle_mut() {
+            *h = to;
         }
         self
     }

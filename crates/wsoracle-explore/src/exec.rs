@@ -452,7 +452,8 @@ pub struct Observed {
     pub got: Option<(Vec<u8>, i32)>,
 }
 
-fn in_bytes(value: u32, buf: u8) -> Vec<u8> {
+/// The bytes of a setsockopt `optval` class: `value` little-endian, zero-padded to `buf`.
+pub fn in_bytes(value: u32, buf: u8) -> Vec<u8> {
     let mut b = vec![0u8; usize::from(buf)];
     for (i, byte) in value.to_le_bytes().iter().enumerate() {
         if i < b.len() {

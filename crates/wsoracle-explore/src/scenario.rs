@@ -126,15 +126,7 @@ fn step(
             let v = match optval {
                 InArg::Null => "null".to_string(),
                 InArg::Bad => "{pointer: 1}".to_string(),
-                InArg::Value { value, buf } => {
-                    let mut b = vec![0u8; usize::from(buf)];
-                    for (i, x) in value.to_le_bytes().iter().enumerate() {
-                        if i < b.len() {
-                            b[i] = *x;
-                        }
-                    }
-                    hex(&b)
-                }
+                InArg::Value { value, buf } => hex(&exec::in_bytes(value, buf)),
             };
             (
                 format!(

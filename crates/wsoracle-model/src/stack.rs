@@ -759,21 +759,24 @@ impl Stack {
     ) -> Outcome {
         match other {
             Some(other) => self.conclude_with(chosen, other, true),
-            None => {
-                let answer = chosen.answer();
-                if let Some(e) = answer.error {
-                    self.last_error = e;
-                }
-                Outcome {
-                    ret: answer.ret,
-                    error: answer.error,
-                    written: answer.written,
-                    rule: answer.rule,
-                    fidelity: self.config.fidelity,
-                    other: None,
-                    completion: None,
-                }
-            }
+            None => self.settle(chosen.answer(), None),
+        }
+    }
+
+    /// The outcome of an answer, and the other fidelity's when it differs; a failure sets the
+    /// last error.
+    fn settle(&mut self, answer: Answer, other: Option<Answer>) -> Outcome {
+        if let Some(e) = answer.error {
+            self.last_error = e;
+        }
+        Outcome {
+            ret: answer.ret,
+            error: answer.error,
+            written: answer.written,
+            rule: answer.rule,
+            fidelity: self.config.fidelity,
+            other,
+            completion: None,
         }
     }
 
@@ -792,18 +795,8 @@ impl Stack {
                 }
             }
         }
-        if let Some(e) = answer.error {
-            self.last_error = e;
-        }
-        Outcome {
-            ret: answer.ret,
-            error: answer.error,
-            written: answer.written,
-            rule: answer.rule,
-            fidelity: self.config.fidelity,
-            other: (!answer.same_observable(&alt)).then_some(alt),
-            completion: None,
-        }
+        let other = (!answer.same_observable(&alt)).then_some(alt);
+        self.settle(answer, other)
     }
 
     /// Both fidelities' decisions, with a success that leaves the last error as it was

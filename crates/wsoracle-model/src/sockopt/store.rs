@@ -99,22 +99,14 @@ impl OptionValues {
         }
     }
 
-    /// A copy with the connection instant reduced to whether there is one (for exploration's
-    /// canonical states: SO_CONNECT_TIME's value grows with time, its rule does not change).
-    pub fn without_connect_instant(&self) -> OptionValues {
-        OptionValues {
-            connected_at: self.connected_at.map(|_| 0),
-            ..*self
-        }
-    }
-
-    /// The values with their instants made relative to `now`: SO_CONNECT_TIME's instant reduced
-    /// to "connected", a pending recv's deadline to the time left (for exploration, where two
-    /// states that differ only in the clock behave alike).
+    /// The values with their instants made relative to `now`, for exploration's canonical
+    /// states: SO_CONNECT_TIME's instant reduced to "connected" (its value grows with time, its
+    /// rule does not change), a pending recv's deadline to the time left.
     pub fn relative_to(&self, now: u64) -> OptionValues {
         OptionValues {
+            connected_at: self.connected_at.map(|_| 0),
             recv_deadline: self.recv_deadline.map(|d| d.saturating_sub(now)),
-            ..self.without_connect_instant()
+            ..*self
         }
     }
 
